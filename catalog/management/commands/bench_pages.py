@@ -1,0 +1,95 @@
+import statistics
+import tempfile
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from catalog.demo.builder import DemoBuilder, generate_credentials
+from catalog.models import (
+    CatalogIndexPage,
+    Competency,
+    CompetencyFramework,
+    MicrocredentialCompetency,
+    MicrocredentialPage,
+)
+from partners.models import PartnerPage
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure query counts and median render times of a microcredential page (5 and 50 "
+        "competencies) and the catalog index (20 and 1,000 credentials). Runs in a throwaway "
+        "test database on the configured engine (DATABASE_URL), so your data is untouched."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=50, help="Requests per measurement (default 50).")
+
+    def handle(self, *args, repeat, **options):
+        old_name = connection.settings_dict["NAME"]
+        creation = connection.creation
+        self.stdout.write(f"Creating a throwaway {connection.vendor} database…")
+        creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            with tempfile.TemporaryDirectory() as media, override_settings(
+                MEDIA_ROOT=media,
+                ALLOWED_HOSTS=["*"],
+                TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+            ):
+                rows = self.measure(repeat)
+        finally:
+            creation.destroy_test_db(old_name, verbosity=0)
+        self.stdout.write("")
+        self.stdout.write(f"| page | queries | median ms | p95 ms |  ({connection.vendor}, {repeat} requests each)")
+        self.stdout.write("|---|---|---|---|")
+        for label, queries, median, p95 in rows:
+            self.stdout.write(f"| {label} | {queries} | {median:.1f} | {p95:.1f} |")
+
+    def measure(self, repeat):
+        DemoBuilder().build()
+        catalog = CatalogIndexPage.objects.get()
+        partner = PartnerPage.objects.order_by("pk").first()
+        framework = CompetencyFramework.objects.create(title="Benchmark framework")
+        competencies = Competency.objects.bulk_create(
+            Competency(framework=framework, human_coding_scheme=f"B.{i}", full_statement=f"Benchmark skill {i}")
+            for i in range(50)
+        )
+        client = Client()
+        rows = []
+
+        for size in (5, 50):
+            generate_credentials(1, [partner], competencies[:1])
+            page = MicrocredentialPage.objects.order_by("-pk").first()
+            MicrocredentialCompetency.objects.filter(page=page).delete()
+            MicrocredentialCompetency.objects.bulk_create(
+                MicrocredentialCompetency(page=page, competency=c, assessment_method="exam", sort_order=i)
+                for i, c in enumerate(competencies[:size])
+            )
+            rows.append((f"microcredential, {size} competencies", *self.time_url(client, page.url, repeat)))
+
+        existing = MicrocredentialPage.objects.live().descendant_of(catalog).count()
+        partners = list(PartnerPage.objects.order_by("pk"))
+        for total in (20, 1000):
+            if total > existing:
+                generate_credentials(total - existing, partners, competencies[:5])
+                existing = total
+            rows.append((f"catalog index, {total} credentials", *self.time_url(client, catalog.url, repeat)))
+            self.stdout.write(f"  measured catalog with {total} credentials")
+        return rows
+
+    def time_url(self, client, url, repeat):
+        client.get(url)  # warm up: renditions, template loading
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        return len(queries), statistics.median(timings), p95

@@ -1,0 +1,49 @@
+from decimal import Decimal
+
+from django import template
+
+from catalog.structured_data import as_script
+
+register = template.Library()
+
+
+@register.filter
+def money(amount):
+    """$25, $25.50, or "Free" for 0 — prices on cards and pages read like a shop's."""
+    if amount is None:
+        return ""
+    amount = Decimal(amount)
+    if amount == 0:
+        return "Free"
+    if amount == amount.to_integral_value():
+        return f"${amount:,.0f}"
+    return f"${amount:,.2f}"
+
+
+@register.filter
+def credit_hours(value):
+    """3 rather than 3.0; 1.5 stays 1.5."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return f"{value:.0f}" if value == value.to_integral_value() else f"{value.normalize()}"
+
+
+@register.simple_tag(takes_context=True)
+def catalog_url(context):
+    """URL of the catalog index, looked up once per request."""
+    from catalog.models import CatalogIndexPage
+
+    request = context.get("request")
+    cached = getattr(request, "_catalog_url", None) if request is not None else None
+    if cached is None:
+        catalog = CatalogIndexPage.objects.live().only("id", "url_path").first()
+        cached = catalog.get_url(request) if catalog else "/"
+        if request is not None:
+            request._catalog_url = cached
+    return cached
+
+
+@register.simple_tag
+def json_ld(data):
+    return as_script(data)

@@ -1,0 +1,82 @@
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Competency, CompetencyFramework, MicrocredentialPage
+
+
+class CompetencyFrameworkViewSet(SnippetViewSet):
+    model = CompetencyFramework
+    icon = "list-ul"
+    menu_label = "Frameworks"
+    list_display = ["title", "publisher", "version", Column("competency_count", label="Competencies"), "updated_at"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "case_identifier"]
+    ordering = ["title"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return CompetencyFramework.objects.annotate(competency_count=Count("competencies"))
+
+
+class CompetencyViewSet(SnippetViewSet):
+    model = Competency
+    icon = "tick"
+    menu_label = "Competencies"
+    list_display = ["human_coding_scheme", "full_statement", "competency_type", "framework"]
+    list_filter = ["framework", "competency_type"]
+    # Listing search goes straight to the database: these are short admin lookups, and
+    # it keeps the listing correct even before the search index has caught up.
+    search_fields = ["full_statement", "human_coding_scheme", "case_identifier"]
+    search_backend_name = None
+    ordering = ["framework__title", "sort_order"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return Competency.objects.select_related("framework")
+
+
+class CompetencyGroup(SnippetViewSetGroup):
+    items = [CompetencyFrameworkViewSet, CompetencyViewSet]
+    menu_icon = "tick-inverse"
+    menu_label = "Competencies"
+    menu_name = "competencies"
+
+
+register_snippet(CompetencyGroup)
+
+
+# A flat listing of every credential, whatever partner it sits under: marketing staff find a
+# credential by code or title, filter by level, format or credit, and export the list.
+class MicrocredentialFilterSet(PageListingViewSet.filterset_class):
+    class Meta:
+        model = MicrocredentialPage
+        fields = ["level", "delivery_format", "credit_eligible", "assessment_method"]
+
+
+class MicrocredentialIndexView(PageListingViewSet.index_view_class):
+    list_export = ["short_code", "title", "price", "credit_eligible", "credit_conversion_fee", "notional_hours", "live"]
+
+
+class MicrocredentialListingViewSet(PageListingViewSet):
+    model = MicrocredentialPage
+    icon = "doc-full-inverse"
+    menu_label = "Microcredentials"
+    menu_order = 150
+    add_to_admin_menu = True
+    columns = PageListingViewSet.columns + [
+        Column("short_code", label="Code", sort_key="short_code"),
+        Column("price", label="Price (USD)", sort_key="price"),
+        Column("credit_conversion_fee", label="Credit fee (USD)"),
+        Column("get_level_display", label="Level", sort_key="level"),
+    ]
+    index_view_class = MicrocredentialIndexView
+    filterset_class = MicrocredentialFilterSet
+
+
+@hooks.register("register_admin_viewset")
+def register_microcredential_listing():
+    return MicrocredentialListingViewSet("microcredentials")

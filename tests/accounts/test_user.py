@@ -1,0 +1,28 @@
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+
+pytestmark = pytest.mark.django_db
+
+
+def test_users_sign_in_with_email_in_any_letter_case():
+    User = get_user_model()
+    user = User.objects.create_user(email="Ana.Lopez@Example.ORG", password="a long passphrase 42")
+    assert user.email == "ana.lopez@example.org"
+    assert User.USERNAME_FIELD == "email"
+    assert authenticate(username="ANA.LOPEZ@example.org", password="a long passphrase 42") == user
+    assert authenticate(username="ana.lopez@example.org", password="wrong") is None
+
+
+def test_email_is_unique_regardless_of_case():
+    User = get_user_model()
+    User.objects.create_user(email="sam@example.org", password="x")
+    with pytest.raises(Exception):
+        User.objects.create_user(email="SAM@example.org", password="y")
+
+
+def test_create_superuser_requires_flags():
+    User = get_user_model()
+    admin = User.objects.create_superuser(email="admin@example.org", password="x")
+    assert admin.is_staff and admin.is_superuser
+    with pytest.raises(ValueError):
+        User.objects.create_superuser(email="other@example.org", password="x", is_staff=False)

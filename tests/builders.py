@@ -1,0 +1,116 @@
+"""Small builders for test content: read like the catalog they make.
+
+Pages go through Wagtail's own `add_child` and `save_revision().publish()`, so tests exercise
+the same validation and publishing path an editor does.
+"""
+
+from decimal import Decimal
+from itertools import count
+
+from catalog.models import (
+    CatalogIndexPage,
+    Competency,
+    CompetencyFramework,
+    MicrocredentialCompetency,
+    MicrocredentialPage,
+    MicrocredentialPartner,
+    MicrocredentialPrerequisite,
+    PathwayPage,
+    PathwayStep,
+)
+from home.models import HomePage
+from partners.models import PartnerPage
+from wagtail.models import Page, Site
+
+_numbers = count(1)
+
+
+def publish(page):
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def make_site():
+    """Home → Catalog as the default site, replacing Wagtail's welcome page."""
+    root = Page.get_first_root_node()
+    Page.objects.filter(depth=2).exclude(content_type__model="homepage").delete()
+    root.refresh_from_db()
+    home = publish(root.add_child(instance=HomePage(title="Home", slug="home")))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    catalog = publish(home.add_child(instance=CatalogIndexPage(title="Catalog", slug="catalog")))
+    return home, catalog
+
+
+def make_partner(catalog, title=None, **fields):
+    title = title or f"Partner {next(_numbers)}"
+    fields.setdefault("kind", "university")
+    fields.setdefault("short_description", f"{title} offers short credentials.")
+    return publish(catalog.add_child(instance=PartnerPage(title=title, **fields)))
+
+
+def make_framework(size=3, title="Test Framework"):
+    framework = CompetencyFramework.objects.create(title=title, publisher="Test Publisher", version="1")
+    competencies = [
+        Competency.objects.create(
+            framework=framework,
+            human_coding_scheme=f"T.{index}",
+            full_statement=f"Competency number {index}",
+            competency_type="Competency",
+            sort_order=index,
+        )
+        for index in range(1, size + 1)
+    ]
+    return framework, competencies
+
+
+def credential_fields(**fields):
+    number = next(_numbers)
+    defaults = {
+        "title": f"Credential {number}",
+        "short_code": f"TST-{number}",
+        "summary": "Learn a useful thing.",
+        "notional_hours": 20,
+        "duration_weeks": 4,
+        "assessment_method": "project",
+        "price": Decimal("25.00"),
+    }
+    defaults.update(fields)
+    return defaults
+
+
+def make_credential(partner, competencies=(), cobrands=(), prerequisites=(), live=True, **fields):
+    page = MicrocredentialPage(**credential_fields(**fields))
+    page.competency_links = [
+        MicrocredentialCompetency(competency=c, proficiency_level=2, assessment_method="project", sort_order=i)
+        for i, c in enumerate(competencies)
+    ]
+    page.partner_links = [
+        MicrocredentialPartner(partner=p, role="co_developer", sort_order=i) for i, p in enumerate(cobrands)
+    ]
+    page.prerequisite_links = [
+        MicrocredentialPrerequisite(prerequisite=p, sort_order=i) for i, p in enumerate(prerequisites)
+    ]
+    page.live = live
+    partner.add_child(instance=page)
+    return publish(page) if live else page
+
+
+def make_pathway(parent, steps, electives_required=0, **fields):
+    """`steps` is a list of (credential, required) pairs."""
+    number = next(_numbers)
+    pathway = PathwayPage(
+        title=fields.pop("title", f"Pathway {number}"),
+        intro="Stack these credentials.",
+        outcome_description="A certificate",
+        electives_required=electives_required,
+        **fields,
+    )
+    pathway.steps = [
+        PathwayStep(microcredential=credential, required=required, sort_order=i)
+        for i, (credential, required) in enumerate(steps)
+    ]
+    parent.add_child(instance=pathway)
+    return publish(pathway)
