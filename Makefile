@@ -10,7 +10,7 @@ PORT ?= 8000
 # Parallel test workers (pytest-xdist); "auto" uses every core.
 JOBS ?= auto
 
-.PHONY: run test install install-test browsers lock migrate seed worker clean
+.PHONY: run test install install-test browsers lock migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +37,12 @@ run: seed
 	@echo ""
 	@echo "  Public site:  http://$(HOST):$(PORT)/"
 	@echo "  Admin:        http://$(HOST):$(PORT)/admin/   (login printed above)"
-	@echo "  Background worker (search index, tasks) starts with the server. Ctrl-C stops both."
+	@echo "  Background worker (search index and other tasks) logs to tmp/worker.log."
+	@echo "  Ctrl-C stops the server and the worker."
 	@echo ""
+	@mkdir -p tmp
 	@trap 'kill 0' INT TERM EXIT; \
-		$(MANAGE) db_worker --queue-name '*' & \
+		$(MANAGE) db_worker --queue-name '*' > tmp/worker.log 2>&1 & \
 		$(MANAGE) runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; install it when missing (needs root and apt).
