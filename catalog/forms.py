@@ -20,6 +20,15 @@ class MicrocredentialPageForm(WagtailAdminPageForm):
         from .models import find_prerequisite_problem
 
         cleaned_data = super().clean()
+        partner_rows = _kept_rows(self.formsets["partner_links"])
+        provider = getattr(self, "parent_page", None)
+        if partner_rows and provider is not None:
+            if any(row.get("partner") and row["partner"].pk == provider.pk for row in partner_rows):
+                self.add_error(
+                    None,
+                    f"Co-branding partners: {provider.title} already offers this credential "
+                    "(it is the page's parent); list only other partners.",
+                )
         rows = _kept_rows(self.formsets["prerequisite_links"])
         if rows is not None:
             ids = [row["prerequisite"].pk for row in rows if row.get("prerequisite")]

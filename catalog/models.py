@@ -227,12 +227,8 @@ class CatalogIndexPage(Page):
             return paginator.page(paginator.num_pages)
 
     def get_context(self, request, *args, **kwargs):
-        from .listing import attach_providers
-
         context = super().get_context(request, *args, **kwargs)
-        credentials = self.paginate(request, self.get_credentials())
-        attach_providers(credentials.object_list)
-        context["credentials"] = credentials
+        context["credentials"] = self.paginate(request, self.get_credentials())
         context["pathways"] = PathwayPage.objects.live().descendant_of(self).order_by("title")
         return context
 
@@ -243,7 +239,14 @@ class CatalogIndexPage(Page):
 class MicrocredentialQuerySet(PageQuerySet):
     def for_listing(self):
         """What a credential card needs, fetched in a fixed number of queries."""
-        return self.select_related("badge_image").prefetch_related("badge_image__renditions")
+        return self.select_related("badge_image", "provider").prefetch_related("badge_image__renditions")
+
+
+def provider_id_for_path(path):
+    """The id of the PartnerPage directly above a page at `path`, or None."""
+    from partners.models import PartnerPage
+
+    return PartnerPage.objects.filter(path=path[: -Page.steplen]).values_list("pk", flat=True).first()
 
 
 MicrocredentialManager = PageManager.from_queryset(MicrocredentialQuerySet)
@@ -333,6 +336,18 @@ class MicrocredentialPage(Page):
         on_delete=models.PROTECT,
         related_name="credit_granted_for",
         help_text="The institution whose transcript carries the credit.",
+    )
+
+    # The partner this credential sits under in the page tree, kept in step with the tree by
+    # save() and the page_moved signal (catalog/signals.py) so that listings and search facets
+    # can filter and join on it instead of parsing tree paths.
+    provider = models.ForeignKey(
+        "partners.PartnerPage",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="provided_credentials",
     )
 
     objects = MicrocredentialManager()
@@ -471,11 +486,16 @@ class MicrocredentialPage(Page):
     def price_with_credit(self):
         return self.price + (self.credit_conversion_fee or ZERO) if self.offers_credit else self.price
 
+    def save(self, *args, **kwargs):
+        if self.path:
+            self.provider_id = provider_id_for_path(self.path)
+        return super().save(*args, **kwargs)
+
     def get_provider(self):
         """The partner whose page this credential lives under: the offering institution."""
         from partners.models import PartnerPage
 
-        return PartnerPage.objects.select_related("logo").filter(path=self.path[: -self.steplen]).first()
+        return PartnerPage.objects.select_related("logo").filter(pk=self.provider_id).first()
 
     def get_partner_links(self):
         return self.partner_links.select_related("partner", "partner__logo").prefetch_related(
@@ -648,7 +668,9 @@ class PathwayPage(Page):
 
     def get_steps(self):
         return list(
-            self.steps.select_related("microcredential", "microcredential__badge_image").prefetch_related(
+            self.steps.select_related(
+                "microcredential", "microcredential__badge_image", "microcredential__provider"
+            ).prefetch_related(
                 "microcredential__badge_image__renditions"
             )
         )
@@ -662,11 +684,8 @@ class PathwayPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .listing import attach_providers
-
         context = super().get_context(request, *args, **kwargs)
         steps = [step for step in self.get_steps() if step.microcredential.live]
-        attach_providers([step.microcredential for step in steps])
         context["required_steps"] = [s for s in steps if s.required]
         context["elective_steps"] = [s for s in steps if not s.required]
         context["totals"] = self.get_totals(steps)

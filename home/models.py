@@ -36,16 +36,13 @@ class HomePage(Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
-        from catalog.listing import attach_providers
         from catalog.models import CatalogIndexPage, MicrocredentialPage
         from partners.models import PartnerPage
 
         context = super().get_context(request, *args, **kwargs)
         featured_ids = [link.microcredential_id for link in self.featured_credentials.all()]
         featured = MicrocredentialPage.objects.live().filter(pk__in=featured_ids).for_listing().in_bulk()
-        context["featured_credentials"] = attach_providers(
-            [featured[pk] for pk in featured_ids if pk in featured]
-        )
+        context["featured_credentials"] = [featured[pk] for pk in featured_ids if pk in featured]
         context["partners"] = (
             PartnerPage.objects.live()
             .select_related("logo")

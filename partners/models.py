@@ -105,10 +105,8 @@ class PartnerPage(Page):
         return PathwayPage.objects.child_of(self).live().order_by("title")
 
     def get_context(self, request, *args, **kwargs):
-        from catalog.listing import attach_providers
-
         context = super().get_context(request, *args, **kwargs)
-        context["offered_credentials"] = attach_providers(self.get_offered_credentials())
-        context["cobranded_credentials"] = attach_providers(self.get_cobranded_credentials())
+        context["offered_credentials"] = self.get_offered_credentials()
+        context["cobranded_credentials"] = self.get_cobranded_credentials()
         context["pathways"] = self.get_pathways()
         return context

@@ -143,6 +143,18 @@ def test_inconsistent_credit_shows_field_errors_and_saves_nothing(editor_client,
     assert not MicrocredentialPage.objects.filter(short_code="ASU-BDA-120").exists()
 
 
+def test_the_offering_partner_cannot_also_be_a_cobranding_partner(editor_client, partner, framework):
+    _, competencies = framework
+    url = reverse("wagtailadmin_pages:add", args=["catalog", "microcredentialpage", partner.pk])
+    form = credential_form(
+        competencies[0], partner_links=inline_formset([{"partner": partner.pk, "role": "co_developer"}])
+    )
+    response = editor_client.post(url, form)
+    assert response.status_code == 200
+    assert "already offers this credential" in " ".join(response.context["form"].non_field_errors())
+    assert not MicrocredentialPage.objects.filter(short_code="ASU-BDA-120").exists()
+
+
 def test_prerequisite_cycle_is_refused_in_the_editor(editor_client, partner, framework):
     _, competencies = framework
     first = make_credential(partner, competencies=competencies[:1])

@@ -307,6 +307,7 @@ def generate_credentials(count, partners, competencies, batch_size=500, progress
             details.append(
                 {
                     "short_code": f"GEN-{number:06d}",
+                    "provider_id": partner.pk,
                     "summary": f"A generated {topic.lower()} credential for benchmarks.",
                     "level": rng.choice(LEVELS),
                     "delivery_format": rng.choice(FORMATS),

@@ -178,3 +178,16 @@ def test_brand_colour_must_be_hex(catalog):
     with pytest.raises(ValidationError) as caught:
         partner.full_clean()
     assert "six hex digits" in caught.value.message_dict["brand_colour"][0]
+
+
+class TestProvider:
+    """A credential's provider is the partner above it in the tree, and follows page moves."""
+
+    def test_provider_is_set_from_the_parent_and_follows_a_move(self, catalog, partner, framework):
+        page = make_credential(partner, competencies=framework[1][:1])
+        assert page.provider_id == partner.pk
+        other = make_partner(catalog, title="SUNY Empire State University")
+        page.move(other, pos="last-child")
+        page.refresh_from_db()
+        assert page.provider_id == other.pk
+        assert page.get_provider() == other
