@@ -418,10 +418,12 @@ class MicrocredentialPage(Page):
             [
                 index.RelatedFields(
                     "competency",
-                    [index.SearchField("full_statement"), index.SearchField("human_coding_scheme")],
+                    # Competency matches count as much as title matches; body text less.
+                    [index.SearchField("full_statement", boost=2), index.SearchField("human_coding_scheme", boost=2)],
                 )
             ],
         ),
+        index.RelatedFields("provider", [index.SearchField("title")]),
         index.RelatedFields("partner_links", [index.RelatedFields("partner", [index.SearchField("title")])]),
     ]
 

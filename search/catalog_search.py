@@ -1,0 +1,291 @@
+"""Faceted search over live microcredentials.
+
+The search backend (Wagtail's database backend, or Elasticsearch) answers one question: which
+credentials match the text, best first. Filters and facet counts are then computed by the
+ORM on that set, so they give the same answers on every backend. Values inside one facet
+combine with OR, facets with AND, and each facet's counts apply every *other* selected facet,
+as in a good shop search: ticking "Intermediate" does not zero the other levels' counts.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+
+from catalog.models import (
+    Competency,
+    DeliveryFormat,
+    Level,
+    MicrocredentialCompetency,
+    MicrocredentialPage,
+    MicrocredentialPartner,
+)
+from partners.models import PartnerPage
+
+from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS, SORTS
+
+PER_PAGE = 20
+COMPETENCY_FACET_SIZE = 25
+# Non-database backends hand back objects, not SQL; cap how many matches feed the facets.
+MAX_BACKEND_MATCHES = 10_000
+
+PRICE_Q = {
+    "free": Q(price=0),
+    "upto50": Q(price__gt=0, price__lte=Decimal("50")),
+    "over50": Q(price__gt=Decimal("50")),
+}
+HOURS_Q = {
+    "lt10": Q(notional_hours__lt=10),
+    "10to39": Q(notional_hours__gte=10, notional_hours__lt=40),
+    "40to99": Q(notional_hours__gte=40, notional_hours__lt=100),
+    "100plus": Q(notional_hours__gte=100),
+}
+CREDIT_Q = {"yes": Q(credit_eligible=True), "no": Q(credit_eligible=False)}
+ORDERINGS = {
+    "newest": ["-first_published_at", "-pk"],
+    "price": ["price", "title", "pk"],
+    "-price": ["-price", "title", "pk"],
+    "hours": ["notional_hours", "title", "pk"],
+}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    group: str = ""
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list = field(default_factory=list)
+
+    @property
+    def any_selected(self):
+        return any(value.selected for value in self.values)
+
+
+@dataclass
+class SearchOutcome:
+    params: object
+    page: object
+    facets: list
+    total: int
+
+
+# Words, possibly joined by dots or hyphens ("DA.1", "co-op"). Quotes and operators are
+# dropped: full-text engines give them meanings (phrases, NOT, column filters) that a
+# learner's typing does not intend, and an unbalanced quote is a syntax error in SQLite FTS5.
+SEARCH_TERM = re.compile(r"[^\W_]+(?:[.\-][^\W_]+)*")
+
+
+def search_terms(text):
+    return " ".join(SEARCH_TERM.findall(text)[:20])
+
+
+def _or(qs_by_value, selected):
+    combined = Q()
+    for value in selected:
+        combined |= qs_by_value[value]
+    return combined
+
+
+class CatalogSearch:
+    def __init__(self, params):
+        self.params = params
+        self.base = MicrocredentialPage.objects.live()
+        self._ranked = None
+        self._match_ids = None
+        if params.text:
+            self._match_text()
+
+    # Text ---------------------------------------------------------------------------------
+
+    def _match_text(self):
+        terms = search_terms(self.params.text)
+        if not terms:
+            self._match_ids = []
+            return
+        results = self.base.search(terms, operator="and")
+        if hasattr(results, "get_queryset"):
+            # Wagtail's database backends build a plain queryset: keep it in SQL, ranked.
+            self._ranked = results.get_queryset()
+            self._match_ids = list(self._ranked.order_by().values_list("pk", flat=True))
+        else:
+            self._match_ids = [obj.pk for obj in results[:MAX_BACKEND_MATCHES]]
+
+    # Filters ------------------------------------------------------------------------------
+
+    def facet_filters(self):
+        """One Q per facet (OR inside), keyed by facet name."""
+        p = self.params
+        filters = {}
+        if p.competencies:
+            filters["competency"] = Q(
+                pk__in=MicrocredentialCompetency.objects.filter(competency_id__in=p.competencies).values("page_id")
+            )
+        if p.partners:
+            filters["partner"] = Q(provider_id__in=p.partners) | Q(
+                pk__in=MicrocredentialPartner.objects.filter(partner_id__in=p.partners).values("page_id")
+            )
+        if p.levels:
+            filters["level"] = Q(level__in=p.levels)
+        if p.formats:
+            filters["format"] = Q(delivery_format__in=p.formats)
+        if p.credit:
+            filters["credit"] = _or(CREDIT_Q, p.credit)
+        if p.prices:
+            filters["price"] = _or(PRICE_Q, p.prices)
+        if p.hours:
+            filters["hours"] = _or(HOURS_Q, p.hours)
+        return filters
+
+    def filtered(self, except_facet=None):
+        queryset = self.base
+        if self._match_ids is not None:
+            queryset = queryset.filter(pk__in=self._match_ids)
+        for name, condition in self.facet_filters().items():
+            if name != except_facet:
+                queryset = queryset.filter(condition)
+        return queryset
+
+    # Results ------------------------------------------------------------------------------
+
+    def results(self):
+        filters = self.facet_filters()
+        if self.params.sort == "relevance" and self._ranked is not None:
+            queryset = self._ranked
+            for condition in filters.values():
+                queryset = queryset.filter(condition)
+            queryset = self._boost_title_and_competency_matches(queryset)
+            return queryset.select_related("badge_image", "provider").prefetch_related("badge_image__renditions")
+        if self.params.sort == "relevance" and self._match_ids is not None:
+            # A backend that returned ids in rank order: keep that order in Python.
+            position = {pk: index for index, pk in enumerate(self._match_ids)}
+            matches = list(self.filtered().for_listing())
+            return sorted(matches, key=lambda page: position[page.pk])
+        return self.filtered().for_listing().order_by(*ORDERINGS.get(self.params.sort, ORDERINGS["newest"]))
+
+    def _boost_title_and_competency_matches(self, ranked):
+        """Put title matches first, then competency matches, then the backend's own ranking.
+
+        PostgreSQL's ranking weights fields by their boosts, but SQLite's FTS5 ranking (bm25
+        over the whole document) does not, so a word in a long summary could outrank the same
+        word in a title. Ordering by these two explicit signals first gives the same, expected
+        order on every backend.
+        """
+        words = [word for word in search_terms(self.params.text).split() if len(word) > 1][:5]
+        if not words:
+            return ranked
+        title_hits = sum(
+            (Case(When(title__icontains=word, then=Value(1)), default=Value(0)) for word in words),
+            Value(0),
+        )
+        statement = Q()
+        for word in words:
+            statement |= Q(competency__full_statement__icontains=word) | Q(competency__human_coding_scheme__iexact=word)
+        competency_hit = Exists(MicrocredentialCompetency.objects.filter(statement, page_id=OuterRef("pk")))
+        return ranked.annotate(_title_hits=title_hits, _competency_hit=competency_hit).order_by(
+            F("_title_hits").desc(), F("_competency_hit").desc(), *ranked.query.order_by
+        )
+
+    def run(self):
+        paginator = Paginator(self.results(), PER_PAGE)
+        page = paginator.get_page(self.params.page)
+        return SearchOutcome(params=self.params, page=page, facets=self.facets(), total=paginator.count)
+
+    # Facets -------------------------------------------------------------------------------
+
+    def facets(self):
+        return [
+            self.competency_facet(),
+            self.partner_facet(),
+            self.choice_facet("level", "Level", "level", Level.choices, self.params.levels),
+            self.choice_facet("format", "Format", "delivery_format", DeliveryFormat.choices, self.params.formats),
+            self.band_facet("credit", "Academic credit", CREDIT_Q, CREDIT_CHOICES, self.params.credit),
+            self.band_facet("price", "Price", PRICE_Q, PRICE_BANDS, self.params.prices),
+            self.band_facet("hours", "Learning hours", HOURS_Q, HOURS_BANDS, self.params.hours),
+        ]
+
+    def choice_facet(self, name, label, field_name, choices, selected):
+        counts = dict(
+            self.filtered(except_facet=name).order_by().values_list(field_name).annotate(n=Count("pk"))
+        )
+        return Facet(
+            name,
+            label,
+            [FacetValue(str(value), text, counts.get(value, 0), value in selected) for value, text in choices],
+        )
+
+    def band_facet(self, name, label, conditions, labels, selected):
+        aggregates = {key: Count("pk", filter=condition) for key, condition in conditions.items()}
+        counts = self.filtered(except_facet=name).order_by().aggregate(**aggregates)
+        return Facet(name, label, [FacetValue(key, labels[key], counts[key], key in selected) for key in conditions])
+
+    def partner_facet(self):
+        pages = self.filtered(except_facet="partner")
+        counts = dict(
+            pages.order_by().filter(provider__isnull=False).values_list("provider_id").annotate(n=Count("pk"))
+        )
+        # A co-branding partner is never the provider too (the editor refuses it), so the
+        # two counts add up without double counting.
+        cobranded = (
+            MicrocredentialPartner.objects.filter(page__in=pages.order_by().values("pk"))
+            .values_list("partner_id")
+            .annotate(n=Count("page_id", distinct=True))
+        )
+        for partner_id, count in cobranded:
+            counts[partner_id] = counts.get(partner_id, 0) + count
+        wanted = set(counts) | set(self.params.partners)
+        names = dict(PartnerPage.objects.live().filter(pk__in=wanted).values_list("pk", "title"))
+        values = [
+            FacetValue(str(pk), names[pk], counts.get(pk, 0), pk in self.params.partners)
+            for pk in sorted(names, key=lambda pk: (-counts.get(pk, 0), names[pk]))
+        ]
+        return Facet("partner", "Partner", values)
+
+    def competency_facet(self):
+        pages = self.filtered(except_facet="competency")
+        counts = dict(
+            MicrocredentialCompetency.objects.filter(page__in=pages.order_by().values("pk"))
+            .values_list("competency_id")
+            .annotate(n=Count("page_id", distinct=True))
+            .order_by("-n", "competency_id")[:COMPETENCY_FACET_SIZE]
+        )
+        missing = set(self.params.competencies) - set(counts)
+        if missing:
+            counts.update(
+                MicrocredentialCompetency.objects.filter(
+                    page__in=pages.order_by().values("pk"), competency_id__in=missing
+                )
+                .values_list("competency_id")
+                .annotate(n=Count("page_id", distinct=True))
+            )
+        wanted = set(counts) | set(self.params.competencies)
+        competencies = Competency.objects.filter(pk__in=wanted).select_related("framework")
+        values = [
+            FacetValue(
+                str(c.pk),
+                c.name,
+                counts.get(c.pk, 0),
+                c.pk in self.params.competencies,
+                group=c.framework.title,
+            )
+            for c in competencies
+        ]
+        values.sort(key=lambda v: (v.group, -v.count, v.label))
+        return Facet("competency", "Competency", values)
+
+
+def search_catalog(params):
+    return CatalogSearch(params).run()
+
+
+def sort_choices():
+    return list(SORTS.items())

@@ -1,0 +1,247 @@
+"""Learner search: facets with hand-computed counts, OR within / AND across facets, relevance,
+pagination, freshness of the index, and no 500 for any query string."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog.models import MicrocredentialPage
+from search.catalog_search import CatalogSearch
+from search.forms import parse_search_params
+from tests.builders import make_credential, make_framework, make_partner
+
+pytestmark = pytest.mark.django_db
+
+
+def run(query=""):
+    return CatalogSearch(parse_search_params(QueryDict(query))).run()
+
+
+def counts(outcome, facet_name):
+    facet = next(f for f in outcome.facets if f.name == facet_name)
+    return {value.label: value.count for value in facet.values}
+
+
+def titles(outcome):
+    return [page.title for page in outcome.page.object_list]
+
+
+@pytest.fixture
+def small_catalog(catalog):
+    """Four live credentials (and one draft) whose facet counts are easy to work out by hand."""
+    asu = make_partner(catalog, title="Arizona State University")
+    cccs = make_partner(catalog, title="Colorado Community College System", kind="college")
+    employer = make_partner(catalog, title="Front Range Manufacturing Alliance", kind="employer")
+    framework, _ = make_framework(size=0, title="Workforce Skills")
+    from catalog.models import Competency
+
+    clean = Competency.objects.create(framework=framework, human_coding_scheme="DA.1", full_statement="Clean tabular data")
+    dashboards = Competency.objects.create(framework=framework, human_coding_scheme="DA.3", full_statement="Build dashboards")
+    cnc = Competency.objects.create(framework=framework, human_coding_scheme="MF.5", full_statement="Operate a CNC machine")
+    credit = {
+        "credit_eligible": True,
+        "credit_hours": Decimal("3"),
+        "credit_conversion_fee": Decimal("400"),
+    }
+    pages = {
+        "cleaning": make_credential(
+            asu, [clean], title="Data Cleaning", level=1, delivery_format="online_self_paced",
+            price=Decimal("25"), notional_hours=40, credit_granting_institution=asu, **credit,
+        ),
+        "dashboards": make_credential(
+            asu, [clean, dashboards], cobrands=[employer], title="Dashboards for Managers", level=2,
+            delivery_format="online_cohort", price=Decimal("25"), notional_hours=45,
+            credit_granting_institution=asu, **credit,
+        ),
+        "cnc": make_credential(
+            cccs, [cnc], cobrands=[employer], title="CNC Operation", level=2, delivery_format="in_person",
+            price=Decimal("120"), notional_hours=48,
+        ),
+        "library": make_credential(
+            cccs, [dashboards], title="Library Basics", level=1, delivery_format="online_self_paced",
+            price=Decimal("0"), notional_hours=3, duration_weeks=1,
+        ),
+    }
+    make_credential(asu, [clean], title="Hidden Data Draft", live=False)
+    return {"pages": pages, "competencies": (clean, dashboards, cnc), "partners": (asu, cccs, employer)}
+
+
+class TestFacetCounts:
+    def test_counts_without_filters(self, small_catalog):
+        outcome = run()
+        assert outcome.total == 4
+        assert counts(outcome, "level") == {"Introductory": 2, "Intermediate": 2, "Advanced": 0}
+        assert counts(outcome, "format") == {
+            "Online, self-paced": 2, "Online, cohort-based": 1, "In person": 1, "Hybrid": 0,
+        }
+        assert counts(outcome, "credit") == {"Credit eligible": 2, "Non-credit only": 2}
+        assert counts(outcome, "price") == {"Free": 1, "Up to $50": 2, "More than $50": 1}
+        assert counts(outcome, "hours") == {
+            "Under 10 hours": 1, "10–39 hours": 0, "40–99 hours": 3, "100+ hours": 0,
+        }
+        assert counts(outcome, "partner") == {
+            "Arizona State University": 2,
+            "Colorado Community College System": 2,
+            "Front Range Manufacturing Alliance": 2,  # co-branded, not offered
+        }
+        assert counts(outcome, "competency") == {
+            "Clean tabular data": 2, "Build dashboards": 2, "Operate a CNC machine": 1,
+        }
+
+    def test_counts_reflect_the_other_selected_facets(self, small_catalog):
+        outcome = run("level=2")
+        assert outcome.total == 2
+        # The level facet ignores its own selection, so other levels stay choosable...
+        assert counts(outcome, "level") == {"Introductory": 2, "Intermediate": 2, "Advanced": 0}
+        # ...while every other facet counts only intermediate credentials.
+        assert counts(outcome, "format") == {
+            "Online, self-paced": 0, "Online, cohort-based": 1, "In person": 1, "Hybrid": 0,
+        }
+        assert counts(outcome, "partner")["Front Range Manufacturing Alliance"] == 2
+        assert counts(outcome, "partner")["Arizona State University"] == 1
+
+    def test_values_in_one_facet_combine_with_or(self, small_catalog):
+        clean, dashboards, _ = small_catalog["competencies"]
+        assert run("level=1&level=2").total == 4
+        outcome = run(f"competency={clean.pk}&competency={dashboards.pk}")
+        assert sorted(titles(outcome)) == ["Dashboards for Managers", "Data Cleaning", "Library Basics"]
+        assert run("price=free&price=over50").total == 2
+
+    def test_facets_combine_with_and(self, small_catalog):
+        assert titles(run("level=2&format=in_person")) == ["CNC Operation"]
+        _, _, employer = small_catalog["partners"]
+        assert titles(run(f"partner={employer.pk}&credit=yes")) == ["Dashboards for Managers"]
+        assert run("level=3&credit=no").total == 0
+
+
+class TestTextSearch:
+    def test_text_matches_titles_competencies_and_partners_but_not_drafts(self, small_catalog):
+        assert "Hidden Data Draft" not in titles(run("q=data"))
+        assert set(titles(run("q=data"))) == {"Data Cleaning", "Dashboards for Managers"}  # title, competency
+        assert titles(run("q=cnc+machine")) == ["CNC Operation"]
+        assert set(titles(run("q=Colorado"))) == {"CNC Operation", "Library Basics"}  # provider name
+        assert titles(run("q=DA.3&level=1")) == ["Library Basics"]  # competency code + a facet
+
+    def test_title_match_ranks_above_summary_match(self, catalog, framework):
+        partner = make_partner(catalog)
+        make_credential(partner, framework[1][:1], title="Team Leadership", summary="Includes a short unit on risk.")
+        make_credential(partner, framework[1][:1], title="Project Risk Management", summary="Plan for what can go wrong.")
+        assert titles(run("q=risk")) == ["Project Risk Management", "Team Leadership"]
+
+    def test_sorting(self, small_catalog):
+        assert titles(run("sort=price"))[0] == "Library Basics"
+        assert titles(run("sort=-price"))[0] == "CNC Operation"
+        assert titles(run("sort=hours"))[0] == "Library Basics"
+        assert run("sort=nonsense").params.sort == "newest"
+
+
+class TestPagination:
+    def test_pages_and_edges(self, catalog, framework):
+        partner = make_partner(catalog)
+        for number in range(23):
+            make_credential(partner, framework[1][:1], title=f"Course {number:02d}")
+        assert len(run("page=1").page.object_list) == 20
+        assert len(run("page=2").page.object_list) == 3
+        for bad in ("0", "-4", "abc", "99999999", "2.5"):
+            outcome = run(f"page={bad}")
+            assert outcome.page.number in (1, 2) and outcome.total == 23
+
+    def test_query_count_does_not_grow_with_results(self, client, catalog, framework):
+        partner = make_partner(catalog)
+        for number in range(3):
+            make_credential(partner, framework[1][:2], title=f"Data course {number}")
+        url = "/search/?q=data&level=1&format=online_self_paced"
+        client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        for number in range(25):
+            make_credential(partner, framework[1][:2], title=f"More data {number}")
+        client.get(url)
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(url).status_code == 200
+        assert len(many) == len(few)
+
+
+class TestFreshness:
+    """Publishing, unpublishing, deleting and renaming change results at once."""
+
+    def test_publish_unpublish_delete(self, small_catalog, django_capture_on_commit_callbacks):
+        asu = small_catalog["partners"][0]
+        with django_capture_on_commit_callbacks(execute=True):
+            page = make_credential(asu, small_catalog["competencies"][:1], title="Quantum Spreadsheets")
+        assert titles(run("q=quantum")) == ["Quantum Spreadsheets"]
+        with django_capture_on_commit_callbacks(execute=True):
+            page.unpublish()
+        assert titles(run("q=quantum")) == []
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision().publish()
+        assert titles(run("q=quantum")) == ["Quantum Spreadsheets"]
+        with django_capture_on_commit_callbacks(execute=True):
+            MicrocredentialPage.objects.get(pk=page.pk).delete()
+        assert titles(run("q=quantum")) == []
+
+    def test_renaming_a_competency_or_partner_updates_credentials(self, small_catalog, django_capture_on_commit_callbacks):
+        _, _, cnc = small_catalog["competencies"]
+        assert titles(run("q=lathe")) == []
+        with django_capture_on_commit_callbacks(execute=True):
+            cnc.full_statement = "Operate a CNC lathe"
+            cnc.save()
+        assert titles(run("q=lathe")) == ["CNC Operation"]
+
+        employer = small_catalog["partners"][2]
+        with django_capture_on_commit_callbacks(execute=True):
+            employer.title = "Peak Fabrication Consortium"
+            employer.save_revision().publish()
+        assert set(titles(run("q=fabrication"))) == {"Dashboards for Managers", "CNC Operation"}
+
+
+class TestPage:
+    def test_search_page_renders_facets_chips_and_empty_state(self, client, small_catalog):
+        response = client.get("/search/", {"q": "data", "level": "2"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'name="level" value="2" id="f-level-2" checked' in html
+        assert "Level: Intermediate" in html and "Clear all filters" in html
+        assert "Dashboards for Managers" in html and "Data Cleaning" not in html
+
+        response = client.get("/search/", {"q": "dashbords"})
+        assert "Did you mean" in response.content.decode() and "dashboards" in response.content.decode()
+
+    def test_autocomplete_returns_credentials_and_competencies(self, client, small_catalog):
+        data = client.get("/search/autocomplete/", {"q": "dash"}).json()
+        labels = [(r["type"], r["label"]) for r in data["results"]]
+        assert ("credential", "Dashboards for Managers") in labels
+        assert ("competency", "Build dashboards") in labels
+        assert client.get("/search/autocomplete/", {"q": "d"}).json()["results"] == []
+
+
+PARAM_NAMES = ["q", "page", "sort", "level", "format", "credit", "price", "hours", "partner", "competency", "x"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(PARAM_NAMES),
+            st.one_of(
+                st.text(max_size=30),
+                st.integers(min_value=-(2**70), max_value=2**70).map(str),
+                st.sampled_from(["' OR 1=1 --", "<script>", "%00", "1e9", "NaN", "\u202e", "ü" * 300]),
+                st.text(min_size=201, max_size=400),
+            ),
+        ),
+        max_size=8,
+    )
+)
+def test_no_query_string_causes_an_error(client, small_catalog, params):
+    for url in ("/search/", "/search/autocomplete/"):
+        query = QueryDict(mutable=True)
+        for name, value in params:
+            query.appendlist(name, value.replace("\x00", ""))
+        response = client.get(url + "?" + query.urlencode())
+        assert response.status_code in (200, 400), (url, params, response.status_code)
