@@ -195,7 +195,7 @@ class TestHomePage:
         assert soup.h1.get_text(strip=True) == home.hero_heading
         assert "Featured one" in soup.find(id="featured-heading").parent.get_text()
         assert "Arizona State University" in soup.select_one(".partner-strip").get_text()
-        assert soup.select_one('form[role="search"] input[name="query"]') is not None
+        assert soup.select_one('form[role="search"] input[name="q"]') is not None
 
     def test_accessibility_landmarks(self, client, site_tree):
         soup = get_soup(client, "/")
@@ -208,11 +208,11 @@ class TestHomePage:
 
 def test_search_page_renders_results_and_empty_state(client, partner, framework):
     make_credential(partner, competencies=framework[1][:1], title="Precision Measurement")
-    soup = get_soup(client, "/search/?query=precision")
-    assert "Precision Measurement" in soup.select_one(".search-results").get_text()
-    soup = get_soup(client, "/search/?query=zzzzunlikely")
-    assert "Nothing matched" in soup.select_one(".empty-state").get_text()
-    assert client.get("/search/", {"query": "x" * 5000, "page": "nope"}).status_code == 200
+    soup = get_soup(client, "/search/?q=precision")
+    assert "Precision Measurement" in soup.select_one(".card-grid--results").get_text()
+    soup = get_soup(client, "/search/?q=zzzzunlikely")
+    assert "No credentials match" in soup.select_one(".empty-state").get_text()
+    assert client.get("/search/", {"q": "x" * 5000, "page": "nope"}).status_code == 200
 
 
 def test_unknown_url_is_a_friendly_404(client, site_tree):
