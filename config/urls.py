@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from search import skills_views
 from search import views as search_views
 
 urlpatterns = [
@@ -11,6 +12,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),
+    path("skills/", skills_views.skills_page, name="skills_search"),
+    path("skills/results.csv", skills_views.skills_csv, name="skills_search_csv"),
+    path("api/v1/skills-search/", skills_views.api_skills_search, name="api_skills_search"),
 ]
 
 if settings.DEBUG:

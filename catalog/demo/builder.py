@@ -6,6 +6,7 @@ run changes nothing. Generated volume for benchmarks (`--scale`) is written with
 
 import random
 import uuid
+from urllib.parse import urlsplit
 from decimal import Decimal
 from pathlib import Path
 
@@ -71,13 +72,12 @@ class DemoBuilder:
             )
             home.save_revision().publish()
             self.created.append("home page")
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            Site.objects.create(
-                hostname="localhost", port=80, root_page=home, is_default_site=True,
-                site_name="Microcredential Catalog",
-            )
-        elif site.root_page_id != home.pk:
+        site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+        if site.root_page_id != home.pk:
+            # Absolute URLs (JSON-LD, API, CSV) use the site's host; take it from the admin's.
+            base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+            site.hostname = base.hostname or "localhost"
+            site.port = base.port or (443 if base.scheme == "https" else 80)
             site.root_page = home
             site.site_name = site.site_name or "Microcredential Catalog"
             site.save()

@@ -1,0 +1,145 @@
+"""Employer skills search: which credentials certify the competencies an employer hires for.
+
+Ranking is by coverage — how many of the chosen competencies a credential certifies — then by
+the proficiency it brings learners to in them, so a credential that covers four of five
+skills at an advanced level outranks one that covers them at a foundational level.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+
+from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage, PathwayStep
+
+MAX_COMPETENCIES = 20
+
+
+class SkillsSearchError(ValueError):
+    """The request cannot be answered; the message says what to change."""
+
+
+@dataclass
+class CoveredSkill:
+    competency: Competency
+    proficiency_level: int
+    proficiency_label: str
+    assessment_method: str
+    assessment_label: str
+
+
+@dataclass
+class CredentialCoverage:
+    credential: MicrocredentialPage
+    covered: list
+    missing: list
+
+    @property
+    def covered_count(self):
+        return len(self.covered)
+
+
+@dataclass
+class PathwaySuggestion:
+    pathway: object
+    credentials: list = field(default_factory=list)
+
+
+@dataclass
+class SkillsSearchResult:
+    competencies: list
+    page: object
+    total: int
+    pathways: list
+
+
+def parse_competency_ids(values):
+    """Integer ids from request values; SkillsSearchError for anything else."""
+    ids = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SkillsSearchError(f"“{str(value)[:40]}” is not a competency id.") from None
+        if number <= 0 or number >= 2**31:
+            raise SkillsSearchError(f"{number} is not a competency id.")
+        if number not in ids:
+            ids.append(number)
+    if len(ids) > MAX_COMPETENCIES:
+        raise SkillsSearchError(f"Choose at most {MAX_COMPETENCIES} competencies.")
+    return ids
+
+
+def skills_search(competency_ids, page_number=1, per_page=20):
+    """Credentials ranked by how many of `competency_ids` they certify, with pathway suggestions."""
+    chosen = list(Competency.objects.filter(pk__in=competency_ids).select_related("framework"))
+    chosen.sort(key=lambda c: competency_ids.index(c.pk))
+    if not chosen:
+        return SkillsSearchResult(competencies=[], page=None, total=0, pathways=[])
+    chosen_ids = [c.pk for c in chosen]
+
+    ranking = (
+        MicrocredentialCompetency.objects.filter(competency_id__in=chosen_ids, page__live=True)
+        .values("page_id")
+        .annotate(covered=Count("competency_id", distinct=True), depth=Sum("proficiency_level"))
+        .order_by("-covered", "-depth", "page__title", "page_id")
+    )
+    paginator = Paginator(ranking, per_page)
+    page = paginator.get_page(page_number)
+    rows = list(page.object_list)
+    page_ids = [row["page_id"] for row in rows]
+    credentials = MicrocredentialPage.objects.filter(pk__in=page_ids).for_listing().in_bulk()
+    links = MicrocredentialCompetency.objects.filter(page_id__in=page_ids, competency_id__in=chosen_ids)
+    by_page = {}
+    for link in links:
+        by_page.setdefault(link.page_id, {})[link.competency_id] = link
+    by_id = {c.pk: c for c in chosen}
+    page.object_list = [
+        CredentialCoverage(
+            credential=credentials[page_id],
+            covered=[
+                CoveredSkill(
+                    competency=by_id[competency_id],
+                    proficiency_level=link.proficiency_level,
+                    proficiency_label=link.get_proficiency_level_display(),
+                    assessment_method=link.assessment_method,
+                    assessment_label=link.get_assessment_method_display(),
+                )
+                for competency_id, link in sorted(
+                    by_page.get(page_id, {}).items(), key=lambda item: chosen_ids.index(item[0])
+                )
+            ],
+            missing=[c for c in chosen if c.pk not in by_page.get(page_id, {})],
+        )
+        for page_id in page_ids
+        if page_id in credentials
+    ]
+    return SkillsSearchResult(
+        competencies=chosen, page=page, total=paginator.count, pathways=suggest_pathways(chosen_ids)
+    )
+
+
+def suggest_pathways(competency_ids):
+    """Live pathways whose live steps, taken together, certify every chosen competency."""
+    from catalog.models import PathwayPage
+
+    coverage = {}
+    steps = PathwayStep.objects.filter(
+        page__live=True,
+        microcredential__live=True,
+        microcredential__competency_links__competency_id__in=competency_ids,
+    ).values_list("page_id", "microcredential__competency_links__competency_id", "microcredential_id")
+    contributing = {}
+    for pathway_id, competency_id, credential_id in steps:
+        coverage.setdefault(pathway_id, set()).add(competency_id)
+        contributing.setdefault(pathway_id, set()).add(credential_id)
+    complete = [pk for pk, covered in coverage.items() if covered >= set(competency_ids)]
+    pathways = PathwayPage.objects.filter(pk__in=complete).order_by("title")
+    titles = dict(
+        MicrocredentialPage.objects.filter(pk__in=set().union(*contributing.values()) if contributing else [])
+        .values_list("pk", "title")
+    )
+    return [
+        PathwaySuggestion(pathway=pathway, credentials=sorted(titles[pk] for pk in contributing[pathway.pk]))
+        for pathway in pathways
+    ]

@@ -1,0 +1,137 @@
+"""Employer skills search: coverage ranking, covered/missing skills, pathway suggestions, and
+the same answers as a page, a CSV file and the JSON API."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Competency, MicrocredentialCompetency
+from search.skills import SkillsSearchError, parse_competency_ids, skills_search
+from tests.builders import make_credential, make_framework, make_partner, make_pathway
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def skills_catalog(catalog):
+    asu = make_partner(catalog, title="Arizona State University")
+    _, (clean, stats, dashboards, cnc) = make_framework(size=4)
+    for competency, statement in zip((clean, stats, dashboards, cnc), ("Clean data", "Statistics", "Dashboards", "CNC")):
+        competency.full_statement = statement
+        competency.save()
+    full = make_credential(asu, [clean, stats, dashboards], title="Analytics Bootcamp", price=Decimal("95"))
+    two_deep = make_credential(asu, [clean, stats], title="Spreadsheets Advanced")
+    two_shallow = make_credential(asu, [clean, stats], title="Spreadsheets Basics")
+    MicrocredentialCompetency.objects.filter(page=two_deep).update(proficiency_level=4)
+    MicrocredentialCompetency.objects.filter(page=two_shallow).update(proficiency_level=1)
+    viz = make_credential(asu, [dashboards], title="Visualisation")
+    make_credential(asu, [cnc], title="CNC Operation")
+    make_credential(asu, [clean, stats, dashboards], title="Draft Everything", live=False)
+    pathway = make_pathway(asu, [(two_shallow, True), (viz, True)], title="Analyst Pathway")
+    return {"competencies": (clean, stats, dashboards, cnc), "pathway": pathway}
+
+
+def test_ranked_by_coverage_then_proficiency(skills_catalog):
+    clean, stats, dashboards, _ = skills_catalog["competencies"]
+    result = skills_search([clean.pk, stats.pk, dashboards.pk])
+    ranking = [(c.credential.title, c.covered_count) for c in result.page.object_list]
+    assert ranking == [
+        ("Analytics Bootcamp", 3),
+        ("Spreadsheets Advanced", 2),  # level 4 beats level 1 at equal coverage
+        ("Spreadsheets Basics", 2),
+        ("Visualisation", 1),
+    ]
+    basics = result.page.object_list[2]
+    assert [s.competency.full_statement for s in basics.covered] == ["Clean data", "Statistics"]
+    assert [s.proficiency_label for s in basics.covered] == ["Foundational", "Foundational"]
+    assert [c.full_statement for c in basics.missing] == ["Dashboards"]
+
+
+def test_pathways_that_together_cover_every_skill_are_suggested(skills_catalog):
+    clean, stats, dashboards, cnc = skills_catalog["competencies"]
+    suggestions = skills_search([clean.pk, stats.pk, dashboards.pk]).pathways
+    assert [s.pathway.title for s in suggestions] == ["Analyst Pathway"]
+    assert suggestions[0].credentials == ["Spreadsheets Basics", "Visualisation"]
+    assert skills_search([clean.pk, cnc.pk]).pathways == []
+
+
+def test_query_count_does_not_grow_with_results(skills_catalog, catalog, client):
+    clean, stats, dashboards, _ = skills_catalog["competencies"]
+    url = f"/api/v1/skills-search/?competency={clean.pk}&competency={stats.pk}&competency={dashboards.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    partner = make_partner(catalog)
+    for number in range(12):
+        make_credential(partner, [clean, dashboards], title=f"Extra {number}")
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("values", [["abc"], ["-1"], ["0"], [str(2**40)], [str(i) for i in range(1, 30)]])
+def test_bad_competency_ids_are_refused(values):
+    with pytest.raises(SkillsSearchError):
+        parse_competency_ids(values)
+
+
+class TestApi:
+    def test_json_results(self, client, skills_catalog):
+        clean, stats, dashboards, _ = skills_catalog["competencies"]
+        response = client.get("/api/v1/skills-search/", {"competency": [clean.pk, dashboards.pk, 999999]})
+        assert response.status_code == 200
+        data = response.json()
+        assert data["unknown_competency_ids"] == [999999]
+        assert data["count"] == 4
+        top = data["results"][0]
+        assert top["title"] == "Analytics Bootcamp" and top["coverage"] == {"covered": 2, "of": 2}
+        assert top["price"] == "95.00" and top["currency"] == "USD"
+        assert {c["statement"] for c in top["covered"]} == {"Clean data", "Dashboards"}
+        assert top["covered"][0]["proficiency"] == "Intermediate"
+        assert data["pathways"][0]["title"] == "Analyst Pathway"
+
+    @pytest.mark.parametrize(
+        "query, message",
+        [
+            ("", "at least one competency"),
+            ("competency=x", "not a competency id"),
+            ("competency=1&per_page=0", "per_page"),
+            ("competency=1&per_page=abc", "per_page"),
+        ],
+    )
+    def test_errors_are_400_with_a_message(self, client, db, query, message):
+        response = client.get("/api/v1/skills-search/?" + query)
+        assert response.status_code == 400
+        assert message in response.json()["error"]
+
+    def test_pagination(self, client, skills_catalog):
+        clean = skills_catalog["competencies"][0]
+        data = client.get("/api/v1/skills-search/", {"competency": clean.pk, "per_page": 2, "page": 2}).json()
+        assert (data["count"], data["page"], data["pages"], len(data["results"])) == (3, 2, 2, 1)
+
+
+def test_csv_download(client, skills_catalog):
+    clean, stats, _, _ = skills_catalog["competencies"]
+    response = client.get("/skills/results.csv", {"competency": [clean.pk, stats.pk]})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["credential"] for row in rows][:2] == ["Spreadsheets Advanced", "Analytics Bootcamp"]
+    assert rows[0]["covered"] == "2" and rows[0]["of"] == "2"
+    assert client.get("/skills/results.csv").status_code == 400
+
+
+def test_skills_page(client, skills_catalog):
+    clean, _, dashboards, _ = skills_catalog["competencies"]
+    response = client.get("/skills/", {"competency": [clean.pk, dashboards.pk]})
+    html = response.content.decode()
+    assert "Covers 2 of 2" in html and "Analyst Pathway" in html
+    assert "Not covered:" in html
+    assert client.get("/skills/", {"competency": "nope"}).status_code == 400
+    empty = client.get("/skills/", {"find": "zzzz"}).content.decode()
+    assert "No competency matches" in empty
+    assert Competency.objects.count() == 4
