@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Prefetch
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.api import APIField
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -25,6 +26,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from .api import CompetencySerializer, MoneyField, PartnerSerializer
 from .blocks import BaseStreamBlock
 from .forms import MicrocredentialPageForm, PathwayPageForm
 
@@ -436,6 +438,25 @@ class MicrocredentialPage(Page):
         ]
     )
 
+    api_fields = [
+        APIField("short_code"),
+        APIField("summary"),
+        APIField("level"),
+        APIField("delivery_format"),
+        APIField("notional_hours"),
+        APIField("duration_weeks"),
+        APIField("assessment_method"),
+        APIField("grading"),
+        APIField("price", serializer=MoneyField()),
+        APIField("credit_eligible"),
+        APIField("credit_hours"),
+        APIField("credit_conversion_fee", serializer=MoneyField(allow_null=True)),
+        APIField("credit_granting_institution", serializer=PartnerSerializer(allow_null=True)),
+        APIField("provider", serializer=PartnerSerializer(allow_null=True)),
+        APIField("competency_links"),
+        APIField("partner_links"),
+    ]
+
     parent_page_types = ["partners.PartnerPage"]
     subpage_types = []
     base_form_class = MicrocredentialPageForm
@@ -538,6 +559,7 @@ class MicrocredentialPartner(Orderable):
     role = models.CharField(max_length=32, choices=PartnerRole.choices, default=PartnerRole.CO_DEVELOPER)
 
     panels = [FieldPanel("partner"), FieldPanel("role")]
+    api_fields = [APIField("partner", serializer=PartnerSerializer()), APIField("role")]
 
     class Meta(Orderable.Meta):
         verbose_name = "co-branding partner"
@@ -559,6 +581,11 @@ class MicrocredentialCompetency(Orderable):
     panels = [
         FieldPanel("competency"),
         FieldRowPanel([FieldPanel("proficiency_level"), FieldPanel("assessment_method")]),
+    ]
+    api_fields = [
+        APIField("competency", serializer=CompetencySerializer()),
+        APIField("proficiency_level"),
+        APIField("assessment_method"),
     ]
 
     class Meta(Orderable.Meta):

@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.api import api_router
 from search import skills_views
 from search import views as search_views
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),
     path("skills/", skills_views.skills_page, name="skills_search"),
     path("skills/results.csv", skills_views.skills_csv, name="skills_search_csv"),
+    path("api/v2/", api_router.urls),
     path("api/v1/skills-search/", skills_views.api_skills_search, name="api_skills_search"),
 ]
 

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "catalog",
     "partners",
     "search",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

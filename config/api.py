@@ -1,0 +1,7 @@
+"""Read-only Wagtail API v2 at /api/v2/ (pages only: credentials, pathways, partners)."""
+
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", PagesAPIViewSet)
