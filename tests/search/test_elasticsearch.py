@@ -1,0 +1,129 @@
+"""Elasticsearch 9 (modelsearch's elasticsearch9 backend).
+
+No Elasticsearch server can be installed on these machines, so the first tests check what the
+backend *generates* for our models — the index mapping, the indexed document and the query
+body — without a connection (building them needs none). The live tests at the end run the
+shared search expectations against a real cluster when ELASTICSEARCH_URL is set, and are
+skipped with that reason otherwise.
+"""
+
+import os
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+from modelsearch.backends.elasticsearch9 import Elasticsearch9SearchBackend
+
+from catalog.models import MicrocredentialPage
+from search.catalog_search import CatalogSearch
+from search.forms import parse_search_params
+from tests.builders import make_credential
+
+pytestmark = pytest.mark.django_db
+
+ES_URL = os.environ.get("ELASTICSEARCH_URL")
+
+
+@pytest.fixture
+def backend():
+    # A port nothing listens on: any accidental network call fails loudly instead of hanging.
+    return Elasticsearch9SearchBackend({"URLS": ["http://127.0.0.1:9"], "INDEX": "microcredentials-test"})
+
+
+def test_settings_switch_to_elasticsearch9_when_the_url_is_set():
+    import subprocess
+    import sys
+
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.dev';"
+        "from django.conf import settings; b=settings.WAGTAILSEARCH_BACKENDS['default'];"
+        "print(b['BACKEND'], b['URLS'][0])"
+    )
+    env = {**os.environ, "ELASTICSEARCH_URL": "http://search.internal:9200"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.stdout.split() == ["wagtail.search.backends.elasticsearch9", "http://search.internal:9200"]
+
+
+def test_mapping_has_the_fields_we_search_and_filter_on(backend):
+    properties = backend.mapping_class(MicrocredentialPage).get_mapping()["properties"]
+    prefix = "catalog_microcredentialpage__"
+    for searched in ("summary", "body", "short_code"):
+        assert properties[prefix + searched]["type"] == "text"
+    assert properties["title"]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]
+    for filtered, kind in [
+        ("level", "integer"),
+        ("delivery_format", "keyword"),
+        ("credit_eligible", "boolean"),
+        ("notional_hours", "integer"),
+    ]:
+        assert properties[f"{prefix}{filtered}_filter"]["type"] == kind
+    assert properties["live_filter"]["type"] == "boolean"
+    competency = properties[prefix + "competency_links"]["properties"]["competency"]["properties"]
+    assert competency["full_statement"]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]  # boosted
+    partner = properties[prefix + "partner_links"]["properties"]["partner"]["properties"]
+    assert "title" in partner
+    assert "title" in properties[prefix + "provider"]["properties"]
+
+
+def test_document_carries_competency_statements_and_partner_names(backend, partner, framework):
+    page = make_credential(partner, framework[1][:2], title="Spreadsheets", price=Decimal("25"))
+    document = backend.mapping_class(MicrocredentialPage).get_document(page)
+    prefix = "catalog_microcredentialpage__"
+    statements = [link["competency"]["full_statement"] for link in document[prefix + "competency_links"]]
+    assert statements == ["Competency number 1", "Competency number 2"]
+    assert document[prefix + "provider"]["title"] == "Arizona State University"
+    assert document[prefix + "level_filter"] == 1 and document["live_filter"] is True
+
+
+def test_query_body_for_a_faceted_search(backend):
+    """Text goes to Elasticsearch (all words must match, title and competencies boosted);
+    facets are applied afterwards by the ORM so that every backend counts them the same way."""
+    params = parse_search_params(QueryDict("q=data+analytics&level=2&credit=yes"))
+    results = backend.search(params.text, MicrocredentialPage.objects.live(), operator="and")
+    body = results.query_compiler.get_query()
+    assert body["bool"]["must"]["multi_match"] == {
+        "query": "data analytics",
+        "operator": "and",
+        "fields": ["_all_text", "_all_text_boost_2_0^2.0"],
+    }
+    assert {"term": {"live_filter": True}} in body["bool"]["filter"]
+    # Facet filters are not in the body: the ORM applies them to the matched ids.
+    assert "level" not in str(body) and "credit" not in str(body)
+    assert {"match": {"_django_content_type": "catalog.MicrocredentialPage"}} in body["bool"]["filter"]
+
+
+def test_autocomplete_query_body_uses_edgengrams(backend):
+    results = backend.autocomplete("dat", MicrocredentialPage.objects.live())
+    body = results.query_compiler.get_query()
+    assert "_edgengrams" in str(body) and "dat" in str(body)
+
+
+@pytest.mark.skipif(not ES_URL, reason="ELASTICSEARCH_URL is not set: no live Elasticsearch cluster to test against")
+def test_live_cluster_gives_the_same_answers_as_the_database(settings, partner, framework):
+    make_credential(partner, framework[1][:1], title="Data Cleaning", level=1)
+    make_credential(partner, framework[1][1:2], title="Data Dashboards", level=2)
+    make_credential(partner, framework[1][2:3], title="CNC Operation", level=2)
+    queries = ["q=data", "q=data&level=2", "level=2", "q=cnc", "q=zzzz"]
+
+    def answers():
+        outcomes = [CatalogSearch(parse_search_params(QueryDict(q))).run() for q in queries]
+        return [
+            (sorted(p.title for p in o.page.object_list), {f.name: [v.count for v in f.values] for f in o.facets})
+            for o in outcomes
+        ]
+
+    database = answers()
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch9",
+            "URLS": [ES_URL],
+            "INDEX": "microcredentials-test",
+        }
+    }
+    call_command("update_index", verbosity=0)
+    from wagtail.search.backends import get_search_backend
+
+    get_search_backend().refresh_indexes()
+    assert answers() == database
