@@ -24,6 +24,8 @@ from catalog.models import (
 )
 from partners.models import PartnerPage
 
+from . import lookups  # noqa: F401  (registers the __any lookup)
+
 from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS, SORTS
 
 PER_PAGE = 20
@@ -147,9 +149,11 @@ class CatalogSearch:
         return filters
 
     def filtered(self, except_facet=None):
-        queryset = self.base
         if self._match_ids is not None:
-            queryset = queryset.filter(pk__in=self._match_ids)
+            # The ids came from a search of live pages, so skip the join that `live` needs.
+            queryset = MicrocredentialPage.objects.filter(pk__any=self._match_ids)
+        else:
+            queryset = self.base
         for name, condition in self.facet_filters().items():
             if name != except_facet:
                 queryset = queryset.filter(condition)

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from catalog.case_import import import_case_package, load_case_file
 from catalog.models import (
@@ -50,6 +50,8 @@ class DemoBuilder:
     def ensure_home(self):
         """A HomePage at depth 2 as the default site's root, replacing Wagtail's welcome page."""
         Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE.split("-")[0])
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
         root = Page.get_first_root_node()
         if root is None:
             root = Page.add_root(title="Root", slug="root")

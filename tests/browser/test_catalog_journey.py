@@ -6,7 +6,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback restores the rows migrations create (root page, collection, locale)
+# after each live-server test flushes the database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_home_to_catalog_to_credential_to_pathway(live_server, page, axe_check, tmp_path):

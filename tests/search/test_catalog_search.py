@@ -220,7 +220,10 @@ class TestPage:
         assert client.get("/search/autocomplete/", {"q": "d"}).json()["results"] == []
 
 
-PARAM_NAMES = ["q", "page", "sort", "level", "format", "credit", "price", "hours", "partner", "competency", "x"]
+PARAM_NAMES = [
+    "q", "page", "per_page", "sort", "level", "format", "credit", "price", "hours", "partner", "competency",
+    "find", "x",
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -239,7 +242,8 @@ PARAM_NAMES = ["q", "page", "sort", "level", "format", "credit", "price", "hours
     )
 )
 def test_no_query_string_causes_an_error(client, small_catalog, params):
-    for url in ("/search/", "/search/autocomplete/"):
+    search_urls = ["/search/", "/search/autocomplete/", "/skills/", "/skills/results.csv", "/api/v1/skills-search/"]
+    for url in search_urls:
         query = QueryDict(mutable=True)
         for name, value in params:
             query.appendlist(name, value.replace("\x00", ""))

@@ -1,0 +1,89 @@
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Competency, MicrocredentialPage
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark representative searches (p50/p95 over --repeat requests, and queries per "
+        "request) on the configured database. Seeds the demo catalog plus generated credentials up "
+        "to --scale and builds the search index first if the database has fewer credentials. "
+        "Use a database you can fill: e.g. DATABASE_URL=postgres://…/mc_bench."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=20_000)
+        parser.add_argument("--repeat", type=int, default=30)
+
+    def handle(self, *args, scale, repeat, **options):
+        existing = MicrocredentialPage.objects.live().count()
+        if existing < scale:
+            self.stdout.write(f"{existing:,} credentials; seeding up to {scale:,}…")
+            call_command("seed_demo", stdout=self.stdout)
+            missing = scale - MicrocredentialPage.objects.live().count()
+            if missing > 0:
+                call_command("seed_demo", scale=missing, stdout=self.stdout)
+            self.stdout.write("Building the search index…")
+            call_command("update_index", stdout=self.stdout)
+        total = MicrocredentialPage.objects.live().count()
+        skills = list(
+            Competency.objects.exclude(competency_type="Domain").order_by("pk").values_list("pk", flat=True)[:5]
+        )
+        cases = [
+            ("plain text", "/search/?q=data"),
+            ("text + two facets", "/search/?q=data&level=2&credit=yes"),
+            ("facets only", "/search/?format=online_self_paced&price=upto50"),
+            ("skills search, 5 competencies", "/api/v1/skills-search/?" + "&".join(f"competency={pk}" for pk in skills)),
+            ("autocomplete", "/search/autocomplete/?q=dat"),
+        ]
+        # One connection for the whole run, so timings exclude reconnects and capture works.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        client = Client()
+        rows = []
+        with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+            for label, url in cases:
+                rows.append((label, url, *self.measure(client, url, repeat)))
+        backend = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"].rsplit(".", 1)[-1]
+        self.stdout.write("")
+        self.stdout.write(
+            f"{connection.vendor}, search backend {backend}, {total:,} live credentials, {repeat} requests each"
+        )
+        self.stdout.write("| search | URL | results | queries | p50 ms | p95 ms |")
+        self.stdout.write("|---|---|---|---|---|---|")
+        for label, url, results, queries, p50, p95 in rows:
+            self.stdout.write(f"| {label} | `{url}` | {results} | {queries} | {p50:.1f} | {p95:.1f} |")
+
+    def measure(self, client, url, repeat):
+        response = client.get(url)  # warm up
+        assert response.status_code == 200, (url, response.status_code)
+        results = self.result_count(response)
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        # Read the count now: Django empties the query log when the next request starts.
+        query_count = len(queries.captured_queries)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, max(0, round(len(timings) * 0.95) - 1))]
+        return results, query_count, statistics.median(timings), p95
+
+    def result_count(self, response):
+        if response["Content-Type"].startswith("application/json"):
+            data = response.json()
+            return data.get("count", len(data.get("results", [])))
+        outcome = response.context_data.get("outcome") if hasattr(response, "context_data") else None
+        return outcome.total if outcome else "?"
