@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Count, Q
 
 from catalog.models import (
     Competency,
@@ -45,6 +45,9 @@ HOURS_Q = {
     "100plus": Q(notional_hours__gte=100),
 }
 CREDIT_Q = {"yes": Q(credit_eligible=True), "no": Q(credit_eligible=False)}
+LEVEL_Q = {level: Q(level=level) for level in Level.values}
+FORMAT_Q = {value: Q(delivery_format=value) for value in DeliveryFormat.values}
+SIMPLE_FACETS = {"level": LEVEL_Q, "format": FORMAT_Q, "credit": CREDIT_Q, "price": PRICE_Q, "hours": HOURS_Q}
 ORDERINGS = {
     "newest": ["-first_published_at", "-pk"],
     "price": ["price", "title", "pk"],
@@ -102,8 +105,7 @@ class CatalogSearch:
     def __init__(self, params):
         self.params = params
         self.base = MicrocredentialPage.objects.live()
-        self._ranked = None
-        self._match_ids = None
+        self._match_ids = None  # None: no text given; otherwise the matches, best first
         if params.text:
             self._match_text()
 
@@ -116,9 +118,9 @@ class CatalogSearch:
             return
         results = self.base.search(terms, operator="and")
         if hasattr(results, "get_queryset"):
-            # Wagtail's database backends build a plain queryset: keep it in SQL, ranked.
-            self._ranked = results.get_queryset()
-            self._match_ids = list(self._ranked.order_by().values_list("pk", flat=True))
+            # Wagtail's database backends build a plain queryset, ordered by rank: read the
+            # ids once, in that order, and never run the (costly) text match again.
+            self._match_ids = list(results.get_queryset().values_list("pk", flat=True))
         else:
             self._match_ids = [obj.pk for obj in results[:MAX_BACKEND_MATCHES]]
 
@@ -149,11 +151,7 @@ class CatalogSearch:
         return filters
 
     def filtered(self, except_facet=None):
-        if self._match_ids is not None:
-            # The ids came from a search of live pages, so skip the join that `live` needs.
-            queryset = MicrocredentialPage.objects.filter(pk__any=self._match_ids)
-        else:
-            queryset = self.base
+        queryset = self.unfiltered()
         for name, condition in self.facet_filters().items():
             if name != except_facet:
                 queryset = queryset.filter(condition)
@@ -162,75 +160,106 @@ class CatalogSearch:
     # Results ------------------------------------------------------------------------------
 
     def results(self):
-        filters = self.facet_filters()
-        if self.params.sort == "relevance" and self._ranked is not None:
-            queryset = self._ranked
-            for condition in filters.values():
-                queryset = queryset.filter(condition)
-            queryset = self._boost_title_and_competency_matches(queryset)
-            return queryset.select_related("badge_image", "provider").prefetch_related("badge_image__renditions")
+        """The passing credentials in display order: a queryset, or a list of ids."""
         if self.params.sort == "relevance" and self._match_ids is not None:
-            # A backend that returned ids in rank order: keep that order in Python.
-            position = {pk: index for index, pk in enumerate(self._match_ids)}
-            matches = list(self.filtered().for_listing())
-            return sorted(matches, key=lambda page: position[page.pk])
+            return self._relevance_ordered_ids()
         return self.filtered().for_listing().order_by(*ORDERINGS.get(self.params.sort, ORDERINGS["newest"]))
 
-    def _boost_title_and_competency_matches(self, ranked):
-        """Put title matches first, then competency matches, then the backend's own ranking.
+    def _relevance_ordered_ids(self):
+        """Title matches first, then competency matches, then the backend's own ranking.
 
         PostgreSQL's ranking weights fields by their boosts, but SQLite's FTS5 ranking (bm25
         over the whole document) does not, so a word in a long summary could outrank the same
         word in a title. Ordering by these two explicit signals first gives the same, expected
         order on every backend.
         """
+        if self.facet_filters():
+            passing = set(self.filtered().values_list("pk", flat=True))
+            ranked = [pk for pk in self._match_ids if pk in passing]
+        else:
+            ranked = list(self._match_ids)
         words = [word for word in search_terms(self.params.text).split() if len(word) > 1][:5]
-        if not words:
+        if not ranked or not words:
             return ranked
-        title_hits = sum(
-            (Case(When(title__icontains=word, then=Value(1)), default=Value(0)) for word in words),
-            Value(0),
-        )
+        title_hits = {}
+        for word in words:
+            for pk in MicrocredentialPage.objects.filter(pk__any=ranked, title__icontains=word).values_list(
+                "pk", flat=True
+            ):
+                title_hits[pk] = title_hits.get(pk, 0) + 1
         statement = Q()
         for word in words:
-            statement |= Q(competency__full_statement__icontains=word) | Q(competency__human_coding_scheme__iexact=word)
-        competency_hit = Exists(MicrocredentialCompetency.objects.filter(statement, page_id=OuterRef("pk")))
-        return ranked.annotate(_title_hits=title_hits, _competency_hit=competency_hit).order_by(
-            F("_title_hits").desc(), F("_competency_hit").desc(), *ranked.query.order_by
+            statement |= Q(full_statement__icontains=word) | Q(human_coding_scheme__iexact=word)
+        # Matching competencies first (a small table), then their links: much cheaper than
+        # testing every matched credential's statements.
+        matching_competencies = list(Competency.objects.filter(statement).values_list("pk", flat=True))
+        competency_hits = set(
+            MicrocredentialCompetency.objects.filter(
+                page_id__any=ranked, competency_id__any=matching_competencies
+            ).values_list("page_id", flat=True)
         )
+        position = {pk: index for index, pk in enumerate(ranked)}
+        return sorted(ranked, key=lambda pk: (-title_hits.get(pk, 0), pk not in competency_hits, position[pk]))
 
     def run(self):
-        paginator = Paginator(self.results(), PER_PAGE)
+        results = self.results()
+        paginator = Paginator(results, PER_PAGE)
         page = paginator.get_page(self.params.page)
+        if isinstance(results, list):
+            pages = MicrocredentialPage.objects.filter(pk__in=list(page.object_list)).for_listing().in_bulk()
+            page.object_list = [pages[pk] for pk in page.object_list if pk in pages]
         return SearchOutcome(params=self.params, page=page, facets=self.facets(), total=paginator.count)
 
     # Facets -------------------------------------------------------------------------------
 
     def facets(self):
+        simple = self.simple_facet_counts()
         return [
             self.competency_facet(),
             self.partner_facet(),
-            self.choice_facet("level", "Level", "level", Level.choices, self.params.levels),
-            self.choice_facet("format", "Format", "delivery_format", DeliveryFormat.choices, self.params.formats),
-            self.band_facet("credit", "Academic credit", CREDIT_Q, CREDIT_CHOICES, self.params.credit),
-            self.band_facet("price", "Price", PRICE_Q, PRICE_BANDS, self.params.prices),
-            self.band_facet("hours", "Learning hours", HOURS_Q, HOURS_BANDS, self.params.hours),
+            self.simple_facet("level", "Level", Level.choices, simple),
+            self.simple_facet("format", "Format", DeliveryFormat.choices, simple),
+            self.simple_facet("credit", "Academic credit", list(CREDIT_CHOICES.items()), simple),
+            self.simple_facet("price", "Price", list(PRICE_BANDS.items()), simple),
+            self.simple_facet("hours", "Learning hours", list(HOURS_BANDS.items()), simple),
         ]
 
-    def choice_facet(self, name, label, field_name, choices, selected):
-        counts = dict(
-            self.filtered(except_facet=name).order_by().values_list(field_name).annotate(n=Count("pk"))
-        )
+    def simple_facet_counts(self):
+        """Counts for every value of the single-valued facets, in one aggregate query.
+
+        Each count is COUNT(*) FILTER (WHERE value AND every other selected facet), so the
+        database reads the candidate set once instead of once per facet.
+        """
+        filters = self.facet_filters()
+        aggregates = {}
+        for name, conditions in SIMPLE_FACETS.items():
+            others = Q()
+            for other, condition in filters.items():
+                if other != name:
+                    others &= condition
+            for value, condition in conditions.items():
+                aggregates[f"{name}:{value}"] = Count("pk", filter=condition & others)
+        return self.unfiltered().order_by().aggregate(**aggregates)
+
+    def unfiltered(self):
+        if self._match_ids is not None:
+            # The ids came from a search of live pages, so skip the join that `live` needs.
+            return MicrocredentialPage.objects.filter(pk__any=self._match_ids)
+        return self.base
+
+    def simple_facet(self, name, label, choices, counts):
+        selected = {
+            "level": self.params.levels,
+            "format": self.params.formats,
+            "credit": self.params.credit,
+            "price": self.params.prices,
+            "hours": self.params.hours,
+        }[name]
         return Facet(
             name,
             label,
-            [FacetValue(str(value), text, counts.get(value, 0), value in selected) for value, text in choices],
+            [FacetValue(str(value), text, counts[f"{name}:{value}"], value in selected) for value, text in choices],
         )
-
-    def band_facet(self, name, label, conditions, labels, selected):
-        aggregates = {key: Count("pk", filter=condition) for key, condition in conditions.items()}
-        counts = self.filtered(except_facet=name).order_by().aggregate(**aggregates)
-        return Facet(name, label, [FacetValue(key, labels[key], counts[key], key in selected) for key in conditions])
 
     def partner_facet(self):
         pages = self.filtered(except_facet="partner")
