@@ -25,6 +25,7 @@ from catalog.models import (
 from partners.models import PartnerPage
 
 from . import lookups  # noqa: F401  (registers the __any lookup)
+from . import sqlite_ranking
 
 from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS, SORTS
 
@@ -117,7 +118,11 @@ class CatalogSearch:
             self._match_ids = []
             return
         results = self.base.search(terms, operator="and")
-        if hasattr(results, "get_queryset"):
+        if sqlite_ranking.uses_sqlite_fts(results):
+            ranked = sqlite_ranking.ranked_ids(MicrocredentialPage, terms)
+            live = set(self.base.filter(pk__any=ranked).values_list("pk", flat=True))
+            self._match_ids = [pk for pk in ranked if pk in live]
+        elif hasattr(results, "get_queryset"):
             # Wagtail's database backends build a plain queryset, ordered by rank: read the
             # ids once, in that order, and never run the (costly) text match again.
             self._match_ids = list(results.get_queryset().values_list("pk", flat=True))
