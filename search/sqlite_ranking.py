@@ -15,12 +15,20 @@ TITLE_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
 
 
+def is_sqlite():
+    return connection.vendor == "sqlite"
+
+
 def uses_sqlite_fts(results):
     return connection.vendor == "sqlite" and type(results).__name__ == "SQLiteSearchResults"
 
 
-def ranked_ids(model, terms):
-    """Primary keys of `model` objects whose index entry has every term, best first."""
+def ranked_ids(model, terms, autocomplete=False, limit=None):
+    """Primary keys of `model` objects whose index entry has every term, best first.
+
+    With `autocomplete`, the last term is a prefix and the autocomplete column is searched,
+    as the backend's autocomplete does.
+    """
     # Defined by Wagtail only when the database is SQLite with FTS5, hence imported here.
     from wagtail.search.models import IndexEntry, SQLiteFTSIndexEntry
 
@@ -31,14 +39,23 @@ def ranked_ids(model, terms):
     entry_table = IndexEntry._meta.db_table
     content_types = list(get_descendants_content_types_pks(model))
     # Each word quoted as an FTS5 string, so nothing the learner typed is read as syntax.
-    match = "{title body} : (" + " AND ".join(f'"{word}"' for word in words) + ")"
+    quoted = [f'"{word}"' for word in words]
+    if autocomplete:
+        quoted[-1] += " *"
+        match = "{autocomplete} : (" + " AND ".join(quoted) + ")"
+    else:
+        match = "{title body} : (" + " AND ".join(quoted) + ")"
     placeholders = ", ".join(["%s"] * len(content_types))
     sql = (
         f"SELECT e.object_id FROM {fts_table} f JOIN {entry_table} e ON e.id = f.rowid "
         f"WHERE {fts_table} MATCH %s AND e.content_type_id IN ({placeholders}) "
         # bm25() weights follow the FTS table's column order: autocomplete, body, title.
-        f"ORDER BY bm25({fts_table}, 0.0, {BODY_WEIGHT}, {TITLE_WEIGHT}), e.object_id"
+        f"ORDER BY bm25({fts_table}, 1.0, {BODY_WEIGHT}, {TITLE_WEIGHT}), e.object_id"
     )
+    params = [match, *content_types]
+    if limit:
+        sql += " LIMIT %s"
+        params.append(limit)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *content_types])
+        cursor.execute(sql, params)
         return [int(row[0]) for row in cursor.fetchall()]
