@@ -169,4 +169,8 @@ if os.environ.get("ELASTICSEARCH_URL"):
         "TIMEOUT": 5,
     }
 
-LOGIN_URL = "wagtailadmin_login"
+# Learners log in on the site; staff use the Wagtail admin's own login page.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
