@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "catalog",
     "partners",
     "search",
+    "checkout",
     "wagtail.api.v2",
     "rest_framework",
     "wagtail.contrib.forms",

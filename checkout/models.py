@@ -1,0 +1,123 @@
+"""Orders, their lines and the enrolments they pay for.
+
+Prices are copied onto order lines when the order is created, so a later price change never
+alters an order; amounts are Decimal dollars here and integer cents only at the payment
+boundary (checkout/money.py). Order status changes go through Order.transition_to(), which
+enforces the allowed transitions.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting payment"
+    PAID = "paid", "Paid"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUNDED = "refunded", "Refunded"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partly refunded"
+
+
+ALLOWED_TRANSITIONS = {
+    OrderStatus.PENDING: {OrderStatus.PAID, OrderStatus.CANCELLED},
+    OrderStatus.PAID: {OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED},
+    OrderStatus.PARTIALLY_REFUNDED: {OrderStatus.REFUNDED},
+    OrderStatus.CANCELLED: set(),
+    OrderStatus.REFUNDED: set(),
+}
+
+
+class InvalidTransition(Exception):
+    pass
+
+
+class LineKind(models.TextChoices):
+    ENROLMENT = "enrolment", "Enrolment (non-credit)"
+    CREDIT_CONVERSION = "credit_conversion", "Conversion to academic credit"
+
+
+def new_order_number():
+    # Short, unguessable and easy to read out on the phone: MC- plus 10 base-32 characters.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "MC-" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=20, unique=True, default=new_order_number, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    currency = models.CharField(max_length=3, default="USD", editable=False)
+    total = models.DecimalField(max_digits=10, decimal_places=2, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    paid_at = models.DateTimeField(null=True, blank=True, editable=False)
+    payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True, editable=False)
+    needs_review = models.BooleanField(
+        default=False, help_text="Set when a payment did not match the order (amount or currency)."
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.number
+
+    def transition_to(self, status):
+        if status not in ALLOWED_TRANSITIONS[OrderStatus(self.status)]:
+            raise InvalidTransition(f"Order {self.number} cannot go from {self.status} to {status}.")
+        self.status = status
+        if status == OrderStatus.PAID:
+            self.paid_at = timezone.now()
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    microcredential = models.ForeignKey(
+        "catalog.MicrocredentialPage", on_delete=models.PROTECT, related_name="order_lines"
+    )
+    kind = models.CharField(max_length=20, choices=LineKind.choices)
+    description = models.CharField(max_length=300, help_text="What was bought, as named at order time.")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    REVOKED = "revoked", "Revoked"
+
+
+class CreditStatus(models.TextChoices):
+    NONE = "none", "Non-credit"
+    PURCHASED = "purchased", "Credit purchased"
+    REVERTED = "reverted", "Credit refunded"
+
+
+class Enrolment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
+    microcredential = models.ForeignKey(
+        "catalog.MicrocredentialPage", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    status = models.CharField(max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE)
+    credit_status = models.CharField(max_length=20, choices=CreditStatus.choices, default=CreditStatus.NONE)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # The database, not only the code, guarantees one enrolment per learner and credential.
+            models.UniqueConstraint(fields=["user", "microcredential"], name="one_enrolment_per_learner"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.microcredential}"

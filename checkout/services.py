@@ -1,0 +1,156 @@
+"""Ordering and fulfilment: the rules, callable without a request.
+
+Fulfilment will be reached from two places (the payment return page and the payment
+provider's webhook), possibly at the same moment and more than once, so fulfil_order() locks
+the order row, checks its state, and creates enrolments at most once.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from catalog.models import MicrocredentialPage
+
+from .models import CreditStatus, Enrolment, EnrolmentStatus, LineKind, Order, OrderLine, OrderStatus
+from .money import to_cents
+
+
+class CheckoutError(Exception):
+    """The purchase cannot go ahead; the message tells the learner why."""
+
+
+@dataclass
+class PricedLine:
+    kind: str
+    description: str
+    amount: Decimal
+
+
+def price_lines(credential, include_enrolment=True, include_credit=False):
+    """Lines and prices from the database, never from the client."""
+    lines = []
+    if include_enrolment:
+        lines.append(PricedLine(LineKind.ENROLMENT, f"{credential.title} ({credential.short_code})", credential.price))
+    if include_credit:
+        if not credential.offers_credit:
+            raise CheckoutError(f"{credential.title} cannot be converted to academic credit.")
+        lines.append(
+            PricedLine(
+                LineKind.CREDIT_CONVERSION,
+                f"Academic credit: {credential.credit_hours} credit hours for {credential.title}",
+                credential.credit_conversion_fee,
+            )
+        )
+    return lines
+
+
+def existing_enrolment(user, credential):
+    return Enrolment.objects.filter(user=user, microcredential=credential).first()
+
+
+def _live_credential(credential_id):
+    credential = MicrocredentialPage.objects.live().filter(pk=credential_id).first()
+    if credential is None:
+        raise CheckoutError("This credential is not available for enrolment.")
+    return credential
+
+
+@transaction.atomic
+def create_order(user, credential_id, include_credit=False):
+    """A pending order to enrol (and optionally convert to credit) at today's prices."""
+    credential = _live_credential(credential_id)
+    enrolment = existing_enrolment(user, credential)
+    if enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED:
+        raise CheckoutError(f"You are already enrolled in {credential.title}.")
+    lines = price_lines(credential, include_credit=include_credit)
+    return _create(user, credential, lines)
+
+
+@transaction.atomic
+def create_credit_order(user, credential_id):
+    """A pending order for the credit conversion alone, for a learner already enrolled."""
+    credential = _live_credential(credential_id)
+    enrolment = existing_enrolment(user, credential)
+    if enrolment is None or enrolment.status == EnrolmentStatus.REVOKED:
+        raise CheckoutError(f"Enrol in {credential.title} before buying its credit conversion.")
+    if enrolment.credit_status == CreditStatus.PURCHASED:
+        raise CheckoutError(f"You have already bought academic credit for {credential.title}.")
+    lines = price_lines(credential, include_enrolment=False, include_credit=True)
+    return _create(user, credential, lines)
+
+
+def _create(user, credential, lines):
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    order = Order.objects.create(user=user, total=total)
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, microcredential=credential, kind=line.kind, description=line.description, amount=line.amount)
+        for line in lines
+    )
+    return order
+
+
+@transaction.atomic
+def enrol_free(user, credential_id):
+    """Enrol in a free credential at once, with no order."""
+    credential = _live_credential(credential_id)
+    if not credential.is_free:
+        raise CheckoutError(f"{credential.title} is not free.")
+    enrolment = existing_enrolment(user, credential)
+    if enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED:
+        raise CheckoutError(f"You are already enrolled in {credential.title}.")
+    if enrolment is not None:
+        enrolment.status = EnrolmentStatus.ACTIVE
+        enrolment.save(update_fields=["status"])
+        return enrolment
+    return Enrolment.objects.create(user=user, microcredential=credential)
+
+
+@dataclass
+class FulfilmentResult:
+    order: Order
+    fulfilled_now: bool
+    reason: str = ""
+
+
+def fulfil_order(order_id, amount_cents, currency):
+    """Mark a pending order paid and enrol its learner — exactly once, whoever calls first.
+
+    The amount and currency are what the payment provider says was paid; if they differ from
+    the order, nothing is fulfilled and the order is flagged for staff instead.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != OrderStatus.PENDING:
+            return FulfilmentResult(order, False, f"already {order.status}")
+        if amount_cents != to_cents(order.total) or (currency or "").upper() != order.currency:
+            order.needs_review = True
+            order.review_note = (
+                f"Payment of {amount_cents} {currency} does not match the order total "
+                f"{to_cents(order.total)} {order.currency}; not fulfilled."
+            )
+            order.save(update_fields=["needs_review", "review_note"])
+            return FulfilmentResult(order, False, "amount mismatch")
+        order.transition_to(OrderStatus.PAID)
+        order.save(update_fields=["status", "paid_at"])
+        for line in order.lines.select_related("microcredential"):
+            _apply_line(order, line)
+        return FulfilmentResult(order, True)
+
+
+def _apply_line(order, line):
+    enrolment = Enrolment.objects.select_for_update().filter(user=order.user, microcredential=line.microcredential).first()
+    if line.kind == LineKind.ENROLMENT:
+        if enrolment is None:
+            try:
+                with transaction.atomic():
+                    enrolment = Enrolment.objects.create(user=order.user, microcredential=line.microcredential, order=order)
+            except IntegrityError:  # created by a concurrent free enrolment; reuse it
+                enrolment = Enrolment.objects.get(user=order.user, microcredential=line.microcredential)
+        if enrolment.status == EnrolmentStatus.REVOKED:
+            enrolment.status = EnrolmentStatus.ACTIVE
+            enrolment.order = order
+            enrolment.save(update_fields=["status", "order"])
+    elif line.kind == LineKind.CREDIT_CONVERSION and enrolment is not None:
+        enrolment.credit_status = CreditStatus.PURCHASED
+        enrolment.save(update_fields=["credit_status"])
