@@ -46,6 +46,8 @@ def test_every_listing_and_editor_opens(editor_client, site_tree, partner, demo_
         reverse("wagtailadmin_pages:add", args=["catalog", "pathwaypage", catalog.pk]),
         reverse("wagtailadmin_pages:add", args=["partners", "partnerpage", catalog.pk]),
         reverse("wagtailusers_users:index"),
+        reverse("wagtailimages:index"),
+        reverse("wagtaildocs:index"),
         reverse("microcredentials:index"),
         reverse("microcredentials:index") + "?credit_eligible=true&level=1",
     ] + [
