@@ -20,7 +20,7 @@ from catalog.models import (
 )
 from home.models import HomePage
 from partners.models import PartnerPage
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 _numbers = count(1)
 
@@ -33,7 +33,12 @@ def publish(page):
 
 def make_site():
     """Home → Catalog as the default site, replacing Wagtail's welcome page."""
-    root = Page.get_first_root_node()
+    # A live-server test earlier in this worker may have flushed the rows migrations create
+    # (locale, root page, root collection); put them back if so.
+    Locale.objects.get_or_create(language_code="en")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     Page.objects.filter(depth=2).exclude(content_type__model="homepage").delete()
     root.refresh_from_db()
     home = publish(root.add_child(instance=HomePage(title="Home", slug="home")))

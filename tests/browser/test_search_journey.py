@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-# serialized_rollback restores the rows migrations create (root page, collection, locale)
-# after each live-server test flushes the database.
+# Live-server tests flush the database when they end; serialized_rollback reloads the rows
+# migrations create (root page, collection, locale) before this test starts.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
