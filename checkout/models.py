@@ -121,3 +121,19 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.microcredential}"
+
+
+class PaymentEvent(models.Model):
+    """A Stripe webhook event already handled; its unique id makes replays harmless."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    event_type = models.CharField(max_length=100)
+    payment_intent_id = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"

@@ -22,3 +22,12 @@ def partner(catalog):
 @pytest.fixture
 def framework(db):
     return make_framework(size=4)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (search vocabulary, login throttling, renditions)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -175,3 +175,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+
+# Payments (Stripe). With STRIPE_API_BASE set (development and tests: localstripe on
+# 127.0.0.1:8420, started by `make run` and the test suite) the official stripe library talks to
+# that server; with it empty and real keys set, the same code talks to Stripe.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_localstripe")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_development")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")

@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
@@ -8,3 +10,5 @@ ALLOWED_HOSTS = ALLOWED_HOSTS or ["*"]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # runserver serves static files itself; whitenoise (production) wants a collected STATIC_ROOT.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420")  # localstripe
