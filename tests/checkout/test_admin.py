@@ -1,0 +1,55 @@
+"""Staff browse orders and enrolments in the Wagtail admin, filter, search and export them,
+and cannot edit or delete them (amounts on a paid order never change)."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from checkout.services import create_order, fulfil_order
+from tests.builders import make_credential
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid_order(partner, framework):
+    learner = get_user_model().objects.create_user(email="buyer@example.org", password="x")
+    course = make_credential(partner, framework[1][:1], price=Decimal("25.00"), title="Spreadsheets")
+    order = create_order(learner, course.pk)
+    fulfil_order(order.pk, 2500, "USD")
+    return order
+
+
+@pytest.fixture
+def staff(client, site_tree):
+    admin = get_user_model().objects.create_superuser(email="staff@example.edu", password="pw")
+    client.force_login(admin)
+    return client
+
+
+def test_listings_search_filter_export_and_inspect(staff, paid_order):
+    listing = staff.get(reverse("orders:index"), {"q": "buyer@example.org"})
+    assert listing.status_code == 200 and paid_order.number in listing.content.decode()
+    assert paid_order.number not in staff.get(reverse("orders:index"), {"status": "pending"}).content.decode()
+    export = staff.get(reverse("orders:index"), {"export": "csv"})
+    body = b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
+    assert paid_order.number in body and "25.00" in body
+    assert staff.get(reverse("orders:inspect", args=[paid_order.pk])).status_code == 200
+    enrolments = staff.get(reverse("enrolments:index"), {"q": "buyer@"})
+    assert "Spreadsheets" in enrolments.content.decode()
+
+
+def test_orders_cannot_be_edited_created_or_deleted(staff, paid_order):
+    for url in (
+        reverse("orders:edit", args=[paid_order.pk]),
+        reverse("orders:add"),
+        reverse("orders:delete", args=[paid_order.pk]),
+    ):
+        response = staff.get(url)
+        assert response.status_code in (302, 403), url
+    response = staff.post(reverse("orders:edit", args=[paid_order.pk]), {"review_note": "changed"})
+    assert response.status_code in (302, 403)
+    paid_order.refresh_from_db()
+    assert paid_order.total == Decimal("25.00") and paid_order.review_note == ""
