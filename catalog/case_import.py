@@ -10,31 +10,55 @@ place instead of duplicating it.
 import json
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .models import Competency, CompetencyFramework
 
-# The fields of Competency filled from a CFItem, in the order they are compared for "unchanged".
-ITEM_FIELDS = ["case_uri", "human_coding_scheme", "full_statement", "abbreviated_statement", "competency_type"]
+# The fields of Competency filled from a CFItem; all of them (plus the parent) must be equal
+# for an item to count as "unchanged".
+ITEM_FIELDS = [
+    "case_uri",
+    "human_coding_scheme",
+    "full_statement",
+    "abbreviated_statement",
+    "competency_type",
+    "sort_order",
+]
 FRAMEWORK_FIELDS = ["title", "publisher", "version", "description", "case_uri"]
+
+# Column sizes of the models. Identifiers, URIs and codes that do not fit are refused (a
+# truncated identifier or URI is a different one); display text is shortened instead.
+IDENTIFIER_MAX = 255
+URI_MAX = 500
+CODE_MAX = 100
+SORT_ORDER_MAX = 2_147_483_647  # PositiveIntegerField on PostgreSQL
+BATCH = 500
 
 
 class CaseImportError(Exception):
-    """The package is not valid CASE 1.0; the message names the offending element."""
+    """The package is not valid CASE 1.0 (or cannot be stored); the message names the element."""
 
 
 @dataclass
 class ImportSummary:
+    """What one import did. `unchanged` items had every mapped field and their parent equal."""
+
     framework: CompetencyFramework
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Competencies of this framework that the package no longer lists. They are kept, not
+    # deleted: issued credentials and microcredential pages may still reference them.
     not_in_package: int = 0
     framework_created: bool = False
+    framework_updated: bool = False
     notes: list = field(default_factory=list)
 
     def __str__(self):
-        verb = "created" if self.framework_created else "already known"
+        if self.framework_created:
+            verb = "created"
+        else:
+            verb = "updated" if self.framework_updated else "unchanged"
         text = (
             f"{self.framework.title}: framework {verb}; competencies {self.created} created, "
             f"{self.updated} updated, {self.unchanged} unchanged"
@@ -44,91 +68,147 @@ class ImportSummary:
         return text
 
 
+@dataclass
+class ParsedPackage:
+    """A validated package, ready to write: identifiers are lower-cased, texts are strings."""
+
+    document_id: str
+    framework: dict
+    items: dict  # identifier -> Competency field values (package order)
+    parents: dict  # child identifier -> parent item identifier; top-level items are absent
+    notes: list
+
+
 def load_case_file(path):
     """Read and parse a CASE JSON file, with an error a person can act on."""
     try:
-        with open(path, encoding="utf-8-sig") as handle:
+        with open(path, encoding="utf-8-sig") as handle:  # -sig: some exporters write a BOM
             data = json.load(handle)
     except OSError as error:
         raise CaseImportError(f"cannot read the file: {error.strerror or error}") from error
     except UnicodeDecodeError as error:
         raise CaseImportError("the file is not UTF-8 text") from error
     except json.JSONDecodeError as error:
-        raise CaseImportError(f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from error
+        where = f"line {error.lineno}, column {error.colno}"
+        raise CaseImportError(f"not valid JSON ({where}: {error.msg})") from error
     if not isinstance(data, dict):
         raise CaseImportError("the top level of a CASE package must be a JSON object")
     return data
 
 
+# --- Validation ----------------------------------------------------------------------------
+
+
 def _identifier(value, where):
+    """CASE identifiers are UUIDs, but publishers differ in letter case: compare lower-cased."""
     if not isinstance(value, str) or not value.strip():
         raise CaseImportError(f"{where} has no identifier")
-    return value.strip().lower()
+    value = value.strip().lower()
+    if len(value) > IDENTIFIER_MAX:
+        raise CaseImportError(f"{where}: identifier is longer than {IDENTIFIER_MAX} characters")
+    return value
 
 
-def _text(value):
-    """Optional CASE strings may be missing or null; store them as ''."""
-    return value.strip() if isinstance(value, str) else ""
+def _text(container, key, where, max_length=None, truncate=True):
+    """An optional string field: missing or null is '', any other non-string is an error."""
+    value = container.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise CaseImportError(f"{where}.{key} must be a string, not {type(value).__name__}")
+    value = value.strip()
+    if max_length is not None and len(value) > max_length:
+        if not truncate:
+            raise CaseImportError(f"{where}.{key} is longer than {max_length} characters")
+        value = value[: max_length - 1] + "…"
+    return value
 
 
-def _list(package, key):
-    value = package.get(key)
+def _object(container, key, where, required=False):
+    value = container.get(key)
+    if value is None:
+        if required:
+            raise CaseImportError(f"{where} has no {key}" if where else f"the package has no {key}")
+        return {}
+    if not isinstance(value, dict):
+        raise CaseImportError(f"{where + '.' if where else ''}{key} must be an object")
+    return value
+
+
+def _list(container, key, where=""):
+    """Lists CASE lets a package leave out (CFItems, CFAssociations, …) default to empty."""
+    value = container.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
-        raise CaseImportError(f"{key} must be a list")
+        raise CaseImportError(f"{where + '.' if where else ''}{key} must be a list")
     return value
+
+
+def _order(value, default):
+    """listEnumeration (a string) or sequenceNumber (an integer); unusable values keep `default`."""
+    if isinstance(value, bool):
+        return default
+    try:
+        return min(max(0, int(str(value).strip())), SORT_ORDER_MAX)
+    except (TypeError, ValueError):
+        return default
 
 
 def _item_types(package):
     """CFDefinitions.CFItemTypes by identifier, to name items that only carry CFItemTypeURI."""
-    definitions = package.get("CFDefinitions") or {}
-    if not isinstance(definitions, dict):
-        raise CaseImportError("CFDefinitions must be an object")
+    definitions = _object(package, "CFDefinitions", "")
     types = {}
-    for entry in definitions.get("CFItemTypes") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("identifier"), str):
-            types[entry["identifier"].strip().lower()] = _text(entry.get("title"))
+    for index, entry in enumerate(_list(definitions, "CFItemTypes", "CFDefinitions")):
+        where = f"CFDefinitions.CFItemTypes[{index}]"
+        if not isinstance(entry, dict):
+            raise CaseImportError(f"{where} is not an object")
+        if isinstance(entry.get("identifier"), str) and entry["identifier"].strip():
+            types[entry["identifier"].strip().lower()] = _text(entry, "title", where, 100)
     return types
 
 
-def _item_type(item, item_types):
-    if _text(item.get("CFItemType")):
-        return _text(item.get("CFItemType"))
-    link = item.get("CFItemTypeURI")
-    if isinstance(link, dict):
-        if _text(link.get("title")):
-            return _text(link.get("title"))
-        if isinstance(link.get("identifier"), str):
-            return item_types.get(link["identifier"].strip().lower(), "")
+def _item_type(item, where, item_types):
+    """CFItemType (a string) if given, else CFItemTypeURI's title, else its definition's title."""
+    name = _text(item, "CFItemType", where, 100)
+    if name:
+        return name
+    link = _object(item, "CFItemTypeURI", where)
+    name = _text(link, "title", f"{where}.CFItemTypeURI", 100)
+    if name:
+        return name
+    identifier = link.get("identifier")
+    if isinstance(identifier, str):
+        return item_types.get(identifier.strip().lower(), "")
     return ""
 
 
 def parse_package(data):
-    """Validate a package and return (framework fields, {identifier: item fields}, {child: parent}).
+    """Validate a package (bare, or wrapped in {"CFPackage": …}) and return a ParsedPackage.
 
-    Raises CaseImportError on the first problem. Association types other than isChildOf
-    (isRelatedTo, precedes, exactMatchOf, …) are allowed by CASE to point at nodes in other
-    packages, so they are accepted and not stored.
+    Raises CaseImportError on the first problem. CASE 1.0 requires identifier and title on the
+    CFDocument and identifier and fullStatement on every CFItem; everything else we store is
+    optional. Association types other than isChildOf (isRelatedTo, precedes, exactMatchOf, …)
+    may by CASE point at nodes in other packages, so they are accepted and not stored.
     """
     if not isinstance(data, dict):
         raise CaseImportError("the top level of a CASE package must be a JSON object")
-    package = data.get("CFPackage", data)
+    package = data["CFPackage"] if "CFPackage" in data else data
     if not isinstance(package, dict):
         raise CaseImportError("CFPackage must be an object")
-    document = package.get("CFDocument")
-    if not isinstance(document, dict):
-        raise CaseImportError("the package has no CFDocument")
+    document = _object(package, "CFDocument", "", required=True)
     document_id = _identifier(document.get("identifier"), "CFDocument")
-    if not _text(document.get("title")):
+    title = _text(document, "title", "CFDocument", 255)
+    if not title:
         raise CaseImportError("CFDocument has no title")
     framework = {
-        "case_identifier": document_id,
-        "title": _text(document["title"])[:255],
-        "publisher": (_text(document.get("publisher")) or _text(document.get("creator")))[:255],
-        "version": _text(document.get("version"))[:50],
-        "description": _text(document.get("description")),
-        "case_uri": _text(document.get("uri"))[:500],
+        "title": title,
+        # CASE has both; `publisher` is the organisation that publishes, `creator` who wrote it.
+        "publisher": _text(document, "publisher", "CFDocument", 255)
+        or _text(document, "creator", "CFDocument", 255),
+        "version": _text(document, "version", "CFDocument", 50),
+        "description": _text(document, "description", "CFDocument"),
+        "case_uri": _text(document, "uri", "CFDocument", URI_MAX, truncate=False),
     }
 
     item_types = _item_types(package)
@@ -142,133 +222,179 @@ def parse_package(data):
             raise CaseImportError(f"{where}: identifier {identifier} appears twice in the package")
         if identifier == document_id:
             raise CaseImportError(f"{where}: identifier {identifier} is the CFDocument's own identifier")
-        statement = _text(item.get("fullStatement"))
+        statement = _text(item, "fullStatement", where)
         if not statement:
             raise CaseImportError(f"{where} ({identifier}) has no fullStatement")
-        order = item.get("listEnumeration")
         items[identifier] = {
-            "case_uri": _text(item.get("uri"))[:500],
-            "human_coding_scheme": _text(item.get("humanCodingScheme"))[:100],
+            "case_uri": _text(item, "uri", where, URI_MAX, truncate=False),
+            "human_coding_scheme": _text(item, "humanCodingScheme", where, CODE_MAX, truncate=False),
             "full_statement": statement,
-            "abbreviated_statement": _text(item.get("abbreviatedStatement"))[:255],
-            "competency_type": _item_type(item, item_types)[:100],
-            "sort_order": _order(order, default=index),
+            "abbreviated_statement": _text(item, "abbreviatedStatement", where, 255),
+            "competency_type": _item_type(item, where, item_types),
+            "sort_order": _order(item.get("listEnumeration"), default=index),
         }
 
-    parents = {}
+    parents, edges, notes = {}, {}, []
     for index, association in enumerate(_list(package, "CFAssociations")):
         where = f"CFAssociations[{index}]"
         if not isinstance(association, dict):
             raise CaseImportError(f"{where} is not an object")
-        kind = _text(association.get("associationType"))
-        origin, destination = association.get("originNodeURI"), association.get("destinationNodeURI")
-        if not isinstance(origin, dict) or not isinstance(destination, dict):
-            raise CaseImportError(f"{where} ({kind or 'no type'}) needs originNodeURI and destinationNodeURI objects")
-        child = _identifier(origin.get("identifier"), f"{where} originNodeURI")
-        parent = _identifier(destination.get("identifier"), f"{where} destinationNodeURI")
-        if kind.lower() != "ischildof":
+        kind = _text(association, "associationType", where)
+        if not kind:
+            raise CaseImportError(f"{where} has no associationType")
+        origin = _object(association, "originNodeURI", f"{where} ({kind})", required=True)
+        destination = _object(association, "destinationNodeURI", f"{where} ({kind})", required=True)
+        child = _identifier(origin.get("identifier"), f"{where} ({kind}) originNodeURI")
+        parent = _identifier(destination.get("identifier"), f"{where} ({kind}) destinationNodeURI")
+        if kind.lower() != "ischildof":  # publishers write IsChildOf, ischildof, …
             continue
         where = f"{where} (isChildOf)"
         if child not in items:
             raise CaseImportError(f"{where}: child {child} is not an item in the package")
         if parent != document_id and parent not in items:
             raise CaseImportError(f"{where}: parent {parent} is not in the package")
+        edges.setdefault(child, set()).add(parent)
         if child in parents and parents[child] != parent:
-            raise CaseImportError(f"{where}: item {child} already has another parent")
+            # CASE allows an item under several parents; a Competency has one. Keep the first.
+            notes.append(f"{where}: item {child} already has a parent; this second parent is ignored")
+            continue
         parents[child] = parent
-        if "sequenceNumber" in association and association["sequenceNumber"] is not None:
+        if association.get("sequenceNumber") is not None:
             items[child]["sort_order"] = _order(association["sequenceNumber"], items[child]["sort_order"])
 
-    for start in parents:
-        seen, node = set(), start
-        while node in parents and parents[node] != document_id:
-            if node in seen:
-                raise CaseImportError(f"isChildOf associations form a cycle through item {node}")
-            seen.add(node)
-            node = parents[node]
-    return framework, items, {child: parent for child, parent in parents.items() if parent != document_id}
+    _refuse_cycles(edges)
+    return ParsedPackage(
+        document_id=document_id,
+        framework=framework,
+        items=items,
+        parents={child: parent for child, parent in parents.items() if parent != document_id},
+        notes=notes,
+    )
 
 
-def _order(value, default):
-    try:
-        return max(0, int(str(value).strip()))
-    except (TypeError, ValueError):
-        return default
+def _refuse_cycles(edges):
+    """isChildOf must form a forest under the CFDocument; a cycle has no top and no valid tree."""
+    done, active = set(), set()
+    for start in edges:
+        if start in done:
+            continue
+        stack = [(start, iter(edges.get(start, ())))]
+        active.add(start)
+        while stack:
+            node, parents = stack[-1]
+            parent = next(parents, None)
+            if parent is None:
+                stack.pop()
+                active.discard(node)
+                done.add(node)
+            elif parent in active:
+                raise CaseImportError(f"isChildOf associations form a cycle through item {parent}")
+            elif parent not in done:
+                active.add(parent)
+                stack.append((parent, iter(edges.get(parent, ()))))
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def _chunks(values, size=BATCH):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def import_case_package(data):
-    """Validate, then create or update the framework and its competencies in one transaction."""
-    framework_fields, items, parents = parse_package(data)
-    document_id = framework_fields.pop("case_identifier")
+    """Validate `data`, then create or update the framework and its competencies atomically.
 
-    existing = {
-        competency.case_identifier: competency
-        for competency in Competency.objects.filter(case_identifier__in=list(items)).select_related("framework")
-    }
+    Idempotent by CASE identifier: importing the same package again changes nothing, and a new
+    version updates rows in place (update-or-create semantics, done in bulk). An identifier
+    that already belongs to another framework is refused rather than silently moved.
+    Competencies that the package no longer lists are kept and counted as `not_in_package`:
+    deleting them could break credentials that reference them.
+    """
+    parsed = parse_package(data)
+    items = parsed.items
+    existing = {}
+    for chunk in _chunks(items):
+        for competency in Competency.objects.filter(case_identifier__in=chunk).select_related("framework"):
+            existing[competency.case_identifier] = competency
     for identifier, competency in existing.items():
-        if competency.framework.case_identifier != document_id:
+        if competency.framework.case_identifier != parsed.document_id:
             raise CaseImportError(
                 f"item {identifier} already belongs to the framework “{competency.framework.title}”; "
                 "an item cannot move between frameworks"
             )
+    try:
+        with transaction.atomic():
+            summary = _write(parsed, existing)
+    except IntegrityError as error:
+        # Only a concurrent import of the same identifiers can get here; validation ran first.
+        raise CaseImportError(
+            f"the database refused the import ({error}); is another import running?"
+        ) from error
+    return summary
 
-    with transaction.atomic():
-        framework = CompetencyFramework.objects.filter(case_identifier=document_id).first()
-        framework_created = framework is None
-        if framework_created:
-            framework = CompetencyFramework.objects.create(case_identifier=document_id, **framework_fields)
-        elif any(getattr(framework, name) != value for name, value in framework_fields.items()):
-            for name, value in framework_fields.items():
-                setattr(framework, name, value)
-            framework.save()
-        summary = ImportSummary(framework=framework, framework_created=framework_created)
-        to_create, to_update = [], []
-        for identifier, fields in items.items():
-            competency = existing.get(identifier)
-            if competency is None:
-                to_create.append(Competency(framework=framework, case_identifier=identifier, **fields))
-                continue
-            changed = [name for name, value in fields.items() if getattr(competency, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(competency, name, fields[name])
-                to_update.append(competency)
-            else:
-                summary.unchanged += 1
-        Competency.objects.bulk_create(to_create, batch_size=500)
-        Competency.objects.bulk_update(to_update, ITEM_FIELDS + ["sort_order"], batch_size=500)
-        summary.created, summary.updated = len(to_create), len(to_update)
 
-        # Second pass: parents, now that every item has a primary key.
-        by_identifier = dict(
-            Competency.objects.filter(framework=framework, case_identifier__in=list(items)).values_list(
-                "case_identifier", "pk"
-            )
-        )
-        reparent = []
-        for competency in Competency.objects.filter(pk__in=by_identifier.values()):
-            parent_id = by_identifier.get(parents.get(competency.case_identifier))
-            if competency.parent_id != parent_id:
-                competency.parent_id = parent_id
-                reparent.append(competency)
-        Competency.objects.bulk_update(reparent, ["parent"], batch_size=500)
-        # A changed parent is a change, even when the item's own fields were equal.
-        newly_created = {c.case_identifier for c in to_create}
-        updated_ids = {c.case_identifier for c in to_update}
-        moved = {c.case_identifier for c in reparent} - newly_created - updated_ids
-        summary.updated += len(moved)
-        summary.unchanged -= len(moved)
+def _write(parsed, existing):
+    items = parsed.items
+    framework = (
+        CompetencyFramework.objects.select_for_update().filter(case_identifier=parsed.document_id).first()
+    )
+    summary = ImportSummary(framework=framework, notes=list(parsed.notes))
+    if framework is None:
+        framework = CompetencyFramework.objects.create(case_identifier=parsed.document_id, **parsed.framework)
+        summary.framework, summary.framework_created = framework, True
+    elif any(getattr(framework, name) != value for name, value in parsed.framework.items()):
+        for name, value in parsed.framework.items():
+            setattr(framework, name, value)
+        framework.save()
+        summary.framework_updated = True
 
-        # Competencies dropped from a new version are kept: credentials may still reference them.
-        summary.not_in_package = framework.competencies.exclude(case_identifier__in=list(items)).count()
-        # bulk operations skip signals; refresh the search index for this framework's competencies.
-        _reindex(framework)
+    to_create, to_update = [], []
+    for identifier, fields in items.items():
+        competency = existing.get(identifier)
+        if competency is None:
+            to_create.append(Competency(framework=framework, case_identifier=identifier, **fields))
+            continue
+        changed = [name for name, value in fields.items() if getattr(competency, name) != value]
+        if changed:
+            for name in changed:
+                setattr(competency, name, fields[name])
+            to_update.append(competency)
+    Competency.objects.bulk_create(to_create, batch_size=BATCH)
+    Competency.objects.bulk_update(to_update, ITEM_FIELDS, batch_size=BATCH)
+
+    # Second pass: parents, now that every item has a primary key.
+    rows = Competency.objects.filter(framework=framework).values_list("case_identifier", "pk", "parent_id")
+    stored = {identifier: (pk, parent_id) for identifier, pk, parent_id in rows if identifier is not None}
+    reparent = []
+    for identifier in items:
+        pk, parent_id = stored[identifier]
+        wanted = stored[parsed.parents[identifier]][0] if identifier in parsed.parents else None
+        if parent_id != wanted:
+            reparent.append(Competency(pk=pk, parent_id=wanted, case_identifier=identifier))
+    Competency.objects.bulk_update(reparent, ["parent"], batch_size=BATCH)
+
+    # A changed parent is a change, even when the item's own fields were equal.
+    created = {c.case_identifier for c in to_create}
+    updated = {c.case_identifier for c in to_update} | ({c.case_identifier for c in reparent} - created)
+    summary.created, summary.updated = len(created), len(updated)
+    summary.unchanged = len(items) - len(created) - len(updated)
+    # Rows without an identifier (added in the admin) are not in any package either.
+    summary.not_in_package = len(rows) - len(items)
+
+    _reindex(framework)
     return summary
 
 
 def _reindex(framework):
+    """Bulk writes skip the signals Wagtail indexes on; refresh this framework once committed.
+
+    robust=True: a search backend that is down must not turn a committed import into an error.
+    """
     from wagtail.search.backends import get_search_backend
 
-    backend = get_search_backend()
-    competencies = Competency.objects.filter(framework=framework)
-    transaction.on_commit(lambda: backend.add_bulk(Competency, competencies))
+    def reindex():
+        get_search_backend().add_bulk(Competency, Competency.objects.filter(framework=framework))
+
+    transaction.on_commit(reindex, robust=True)
