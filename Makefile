@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# localstripe, the fake Stripe server `make run` starts (STRIPE_API_BASE in config/settings/dev.py).
+STRIPE_PORT ?= 8420
 # Parallel test workers (pytest-xdist); "auto" uses every core.
 JOBS ?= auto
 
@@ -27,7 +29,8 @@ $(VENV)/.installed-test: requirements/test.txt requirements/base.txt | $(BIN)/py
 install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
-migrate: install
+# `make run` needs the development tools too (localstripe is one), which requirements/test.txt holds.
+migrate: install-test
 	$(MANAGE) migrate --noinput
 
 seed: migrate
@@ -37,13 +40,18 @@ run: seed
 	@echo ""
 	@echo "  Public site:  http://$(HOST):$(PORT)/"
 	@echo "  Admin:        http://$(HOST):$(PORT)/admin/   (login printed above)"
+	@echo "  Payments:     localstripe (fake Stripe) on http://127.0.0.1:$(STRIPE_PORT), logs to tmp/localstripe.log;"
+	@echo "                pay with test card 4242 4242 4242 4242, any future expiry, any CVC."
 	@echo "  Background worker (search index and other tasks) logs to tmp/worker.log."
-	@echo "  Ctrl-C stops the server and the worker."
+	@echo "  Ctrl-C stops the server, the worker and localstripe."
 	@echo ""
 	@mkdir -p tmp
 	@trap 'kill 0' INT TERM EXIT; \
+		$(BIN)/python -m devtools.localstripe_server --port $(STRIPE_PORT) --store tmp/localstripe.pickle --keep-store \
+			--webhook-url http://127.0.0.1:$(PORT)/checkout/stripe/webhook/ \
+			--webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_localstripe_development}" > tmp/localstripe.log 2>&1 & \
 		$(MANAGE) db_worker --queue-name '*' > tmp/worker.log 2>&1 & \
-		$(MANAGE) runserver $(HOST):$(PORT)
+		STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; install it when missing (needs root and apt).
 browsers:

@@ -506,6 +506,11 @@ class MicrocredentialPage(Page):
         return self.credit_eligible and self.credit_conversion_fee is not None
 
     @property
+    def sells_credit(self):
+        """Credit is offered for a fee (bought with the enrolment or later); a zero fee means it is included."""
+        return self.offers_credit and self.credit_conversion_fee > ZERO
+
+    @property
     def price_with_credit(self):
         return self.price + (self.credit_conversion_fee or ZERO) if self.offers_credit else self.price
 

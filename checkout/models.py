@@ -54,6 +54,8 @@ class Order(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     paid_at = models.DateTimeField(null=True, blank=True, editable=False)
     payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True, editable=False)
+    card_brand = models.CharField(max_length=20, blank=True, editable=False)
+    card_last4 = models.CharField("card last four digits", max_length=4, blank=True, editable=False)
     needs_review = models.BooleanField(
         default=False, help_text="Set when a payment did not match the order (amount or currency)."
     )
@@ -64,6 +66,14 @@ class Order(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def is_payable(self):
+        return self.status == OrderStatus.PENDING
+
+    @property
+    def refundable_lines(self):
+        return [line for line in self.lines.all() if line.refunded_at is None]
 
     def transition_to(self, status):
         if status not in ALLOWED_TRANSITIONS[OrderStatus(self.status)]:
@@ -82,6 +92,7 @@ class OrderLine(models.Model):
     description = models.CharField(max_length=300, help_text="What was bought, as named at order time.")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     refunded_at = models.DateTimeField(null=True, blank=True)
+    refund = models.ForeignKey("Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
 
     class Meta:
         ordering = ["pk"]
@@ -99,6 +110,7 @@ class EnrolmentStatus(models.TextChoices):
 class CreditStatus(models.TextChoices):
     NONE = "none", "Non-credit"
     PURCHASED = "purchased", "Credit purchased"
+    INCLUDED = "included", "Credit included"
     REVERTED = "reverted", "Credit refunded"
 
 
@@ -121,6 +133,24 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.microcredential}"
+
+
+class Refund(models.Model):
+    """Money given back for some lines of a paid order, as Stripe confirmed it."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    reason = models.TextField()
+    stripe_refund_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_status = models.CharField(max_length=30, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Refund of {self.amount} on {self.order}"
 
 
 class PaymentEvent(models.Model):

@@ -43,9 +43,34 @@ def ensure_payment_intent(order):
     return intent
 
 
+def stripe_js_url():
+    """Stripe.js for the checkout page: the setting, else localstripe's patched fake, else Stripe's."""
+    if settings.STRIPE_JS_URL:
+        return settings.STRIPE_JS_URL
+    if settings.STRIPE_API_BASE:
+        return settings.STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/devtools/"
+    return "https://js.stripe.com/v3/"
+
+
+def retrieve_intent(intent_id):
+    # The card's brand and last four digits come with the intent, for the receipt.
+    return stripe_client().v1.payment_intents.retrieve(intent_id, params={"expand": ["payment_method"]})
+
+
+def card_details(intent):
+    method = intent.payment_method
+    card = getattr(method, "card", None) if method is not None and not isinstance(method, str) else None
+    if card is None:
+        return "", ""
+    return (getattr(card, "brand", "") or ""), (getattr(card, "last4", "") or "")
+
+
 def fulfil_from_payment_intent(intent_id):
-    """Fulfil the order behind a PaymentIntent if Stripe says it succeeded."""
-    intent = stripe_client().v1.payment_intents.retrieve(intent_id)
+    """Fulfil the order behind a PaymentIntent if Stripe says it succeeded.
+
+    Returns (intent, result): result is None while the intent has not succeeded.
+    """
+    intent = retrieve_intent(intent_id)
     order = Order.objects.filter(payment_intent_id=intent.id).first()
     if order is None:
         raise PaymentError(f"No order has PaymentIntent {intent.id}.")
@@ -53,5 +78,6 @@ def fulfil_from_payment_intent(intent_id):
     if str(order.pk) != metadata.get("order_id"):
         raise PaymentError(f"PaymentIntent {intent.id} metadata does not name order {order.number}.")
     if intent.status != "succeeded":
-        return None
-    return fulfil_order(order.pk, intent.amount, intent.currency)
+        return intent, None
+    brand, last4 = card_details(intent)
+    return intent, fulfil_order(order.pk, intent.amount, intent.currency, card_brand=brand, card_last4=last4)

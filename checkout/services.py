@@ -33,8 +33,8 @@ def price_lines(credential, include_enrolment=True, include_credit=False):
     if include_enrolment:
         lines.append(PricedLine(LineKind.ENROLMENT, f"{credential.title} ({credential.short_code})", credential.price))
     if include_credit:
-        if not credential.offers_credit:
-            raise CheckoutError(f"{credential.title} cannot be converted to academic credit.")
+        if not credential.sells_credit:
+            raise CheckoutError(f"{credential.title} has no credit conversion to buy.")
         lines.append(
             PricedLine(
                 LineKind.CREDIT_CONVERSION,
@@ -47,6 +47,16 @@ def price_lines(credential, include_enrolment=True, include_credit=False):
 
 def existing_enrolment(user, credential):
     return Enrolment.objects.filter(user=user, microcredential=credential).first()
+
+
+def pending_order_for(user, credential, include_credit):
+    """An unpaid order of this learner for exactly these lines, to reuse instead of piling up new ones."""
+    wanted = {LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION} if include_credit else {LineKind.ENROLMENT}
+    candidates = Order.objects.filter(user=user, status=OrderStatus.PENDING, lines__microcredential=credential)
+    for order in candidates.distinct().prefetch_related("lines"):
+        if {line.kind for line in order.lines.all()} == wanted:
+            return order
+    return None
 
 
 def _live_credential(credential_id):
@@ -64,7 +74,43 @@ def create_order(user, credential_id, include_credit=False):
     if enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED:
         raise CheckoutError(f"You are already enrolled in {credential.title}.")
     lines = price_lines(credential, include_credit=include_credit)
+    if not any(line.amount for line in lines):
+        raise CheckoutError(f"{credential.title} is free: enrol without paying.")
     return _create(user, credential, lines)
+
+
+def start_checkout(user, credential_id, include_credit=False):
+    """The order to pay for: an identical unpaid one if the learner already started it, else a new one."""
+    credential = _live_credential(credential_id)
+    existing = pending_order_for(user, credential, include_credit)
+    if existing is not None and not order_problem(existing):
+        return existing
+    return create_order(user, credential_id, include_credit=include_credit)
+
+
+def start_credit_checkout(user, credential_id):
+    credential = _live_credential(credential_id)
+    candidates = Order.objects.filter(user=user, status=OrderStatus.PENDING, lines__microcredential=credential)
+    for order in candidates.distinct().prefetch_related("lines"):
+        if [line.kind for line in order.lines.all()] == [LineKind.CREDIT_CONVERSION] and not order_problem(order):
+            return order
+    return create_credit_order(user, credential_id)
+
+
+def order_problem(order):
+    """Why this unpaid order should not be paid any more (e.g. bought meanwhile in another tab), or ''."""
+    for line in order.lines.all():
+        enrolment = existing_enrolment(order.user, line.microcredential)
+        active = enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED
+        if line.kind == LineKind.ENROLMENT and active:
+            return f"You are already enrolled in {line.microcredential.title}."
+        if line.kind == LineKind.CREDIT_CONVERSION:
+            if active and enrolment.credit_status in (CreditStatus.PURCHASED, CreditStatus.INCLUDED):
+                return f"You already have academic credit for {line.microcredential.title}."
+            has_enrolment_line = any(other.kind == LineKind.ENROLMENT for other in order.lines.all())
+            if not active and not has_enrolment_line:
+                return f"Enrol in {line.microcredential.title} before buying its credit conversion."
+    return ""
 
 
 @transaction.atomic
@@ -103,7 +149,12 @@ def enrol_free(user, credential_id):
         enrolment.status = EnrolmentStatus.ACTIVE
         enrolment.save(update_fields=["status"])
         return enrolment
-    return Enrolment.objects.create(user=user, microcredential=credential)
+    return Enrolment.objects.create(user=user, microcredential=credential, credit_status=initial_credit_status(credential))
+
+
+def initial_credit_status(credential):
+    # Credit that costs nothing extra comes with the enrolment.
+    return CreditStatus.INCLUDED if credential.offers_credit and not credential.sells_credit else CreditStatus.NONE
 
 
 @dataclass
@@ -113,29 +164,44 @@ class FulfilmentResult:
     reason: str = ""
 
 
-def fulfil_order(order_id, amount_cents, currency):
+def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4=""):
     """Mark a pending order paid and enrol its learner — exactly once, whoever calls first.
 
     The amount and currency are what the payment provider says was paid; if they differ from
-    the order, nothing is fulfilled and the order is flagged for staff instead.
+    the order, nothing is fulfilled and the order is flagged for staff instead. Money is never
+    lost silently: a payment for a cancelled order, or for something the learner already had,
+    is recorded and flagged for staff to refund.
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status == OrderStatus.CANCELLED:
+            _flag(order, f"Payment of {amount_cents} {currency} arrived for a cancelled order; refund it.")
+            return FulfilmentResult(order, False, "paid after cancellation")
         if order.status != OrderStatus.PENDING:
             return FulfilmentResult(order, False, f"already {order.status}")
         if amount_cents != to_cents(order.total) or (currency or "").upper() != order.currency:
-            order.needs_review = True
-            order.review_note = (
+            _flag(
+                order,
                 f"Payment of {amount_cents} {currency} does not match the order total "
-                f"{to_cents(order.total)} {order.currency}; not fulfilled."
+                f"{to_cents(order.total)} {order.currency}; not fulfilled.",
             )
-            order.save(update_fields=["needs_review", "review_note"])
             return FulfilmentResult(order, False, "amount mismatch")
+        duplicate = order_problem(order)
         order.transition_to(OrderStatus.PAID)
-        order.save(update_fields=["status", "paid_at"])
+        order.card_brand, order.card_last4 = card_brand[:20], card_last4[-4:]
+        order.save(update_fields=["status", "paid_at", "card_brand", "card_last4"])
+        if duplicate:  # paid twice (two tabs); keep the money on record and ask staff to refund
+            _flag(order, f"Paid, but the learner already had it: {duplicate} Refund this order.")
+            return FulfilmentResult(order, False, "already enrolled")
         for line in order.lines.select_related("microcredential"):
             _apply_line(order, line)
         return FulfilmentResult(order, True)
+
+
+def _flag(order, note):
+    order.needs_review = True
+    order.review_note = note
+    order.save(update_fields=["needs_review", "review_note"])
 
 
 def _apply_line(order, line):
@@ -144,7 +210,12 @@ def _apply_line(order, line):
         if enrolment is None:
             try:
                 with transaction.atomic():
-                    enrolment = Enrolment.objects.create(user=order.user, microcredential=line.microcredential, order=order)
+                    enrolment = Enrolment.objects.create(
+                        user=order.user,
+                        microcredential=line.microcredential,
+                        order=order,
+                        credit_status=initial_credit_status(line.microcredential),
+                    )
             except IntegrityError:  # created by a concurrent free enrolment; reuse it
                 enrolment = Enrolment.objects.get(user=order.user, microcredential=line.microcredential)
         if enrolment.status == EnrolmentStatus.REVOKED:

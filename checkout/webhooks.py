@@ -38,7 +38,7 @@ def stripe_webhook(request):
     outcome = "ignored"
     if event.type == "payment_intent.succeeded" and intent_id:
         try:
-            result = fulfil_from_payment_intent(intent_id)
+            _intent, result = fulfil_from_payment_intent(intent_id)
             outcome = "fulfilled" if result and result.fulfilled_now else (result.reason if result else "not succeeded")
         except PaymentError as error:
             logger.warning("Webhook %s: %s", event.id, error)

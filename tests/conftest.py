@@ -1,4 +1,11 @@
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
+import requests
 
 from tests.builders import make_framework, make_partner, make_site
 
@@ -31,3 +38,70 @@ def empty_cache():
 
     cache.clear()
     yield
+
+
+# --- localstripe: a real fake-Stripe process per test worker (tests/checkout, tests/browser) ---
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory):
+    """A real localstripe process for this test worker, with its own store file."""
+    port = _free_port()
+    store = tmp_path_factory.mktemp("localstripe") / "store.pickle"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devtools.localstripe_server", "--port", str(port), "--store", str(store)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("localstripe did not start")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def stripe_settings(settings, localstripe):
+    settings.STRIPE_API_BASE = localstripe
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
+    return settings
+
+
+@pytest.fixture
+def register_stripe_webhook(stripe_settings, localstripe):
+    """Have localstripe deliver its events to a URL (the live server's webhook), signed with our secret."""
+    registered = []
+
+    def register(url):
+        name = f"test{len(registered)}-{time.monotonic_ns()}"
+        response = requests.post(
+            f"{localstripe}/_config/webhooks/{name}",
+            data={"url": url, "secret": stripe_settings.STRIPE_WEBHOOK_SECRET},
+            timeout=5,
+        )
+        response.raise_for_status()
+        registered.append(name)
+
+    yield register
+    # localstripe has no "unregister"; point leftovers at a closed port so later tests get no strays.
+    for name in registered:
+        requests.post(
+            f"{localstripe}/_config/webhooks/{name}", data={"url": "http://127.0.0.1:9/", "secret": "x"}, timeout=5
+        )

@@ -183,3 +183,7 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_localstripe")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_development")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Where the checkout page loads Stripe.js from. Empty: Stripe's own (https://js.stripe.com/v3/),
+# or, when STRIPE_API_BASE points at localstripe, the launcher's patched fake
+# (devtools/localstripe_server.py).
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")

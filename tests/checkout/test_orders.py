@@ -89,7 +89,7 @@ def test_credit_conversion_later_only_once_and_only_when_offered(learner, asu_co
         create_credit_order(learner, asu_course.pk)
 
     no_credit = make_credential(partner, framework[1][:1], price=Decimal("25"))
-    with pytest.raises(CheckoutError, match="cannot be converted"):
+    with pytest.raises(CheckoutError, match="no credit conversion to buy"):
         create_order(learner, no_credit.pk, include_credit=True)
 
 

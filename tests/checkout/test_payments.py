@@ -67,12 +67,13 @@ def test_one_payment_intent_per_order_with_amount_in_cents(order):
 
 def test_paid_intent_fulfils_the_order_once(order):
     intent = ensure_payment_intent(order)
-    assert fulfil_from_payment_intent(intent.id) is None  # not paid yet: nothing happens
+    assert fulfil_from_payment_intent(intent.id)[1] is None  # not paid yet: nothing happens
     assert pay_in_browser(intent.id).status == "succeeded"
-    assert fulfil_from_payment_intent(intent.id).fulfilled_now
-    assert not fulfil_from_payment_intent(intent.id).fulfilled_now
+    assert fulfil_from_payment_intent(intent.id)[1].fulfilled_now
+    assert not fulfil_from_payment_intent(intent.id)[1].fulfilled_now
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID and Enrolment.objects.count() == 1
+    assert (order.card_brand, order.card_last4) == ("visa", "4242")  # for the receipt
 
 
 def test_declined_and_3d_secure_cards_leave_the_order_payable(order):
@@ -85,7 +86,7 @@ def test_declined_and_3d_secure_cards_leave_the_order_payable(order):
     other = create_order(get_user_model().objects.create_user(email="b@example.org"), order.lines.first().microcredential_id)
     intent = ensure_payment_intent(other)
     assert pay_in_browser(intent.id, card="4000002500003155").status == "requires_action"
-    assert fulfil_from_payment_intent(intent.id) is None
+    assert fulfil_from_payment_intent(intent.id)[1] is None
     other.refresh_from_db()
     assert other.status == OrderStatus.PENDING
 
