@@ -24,7 +24,7 @@ class OrderStatus(models.TextChoices):
 ALLOWED_TRANSITIONS = {
     OrderStatus.PENDING: {OrderStatus.PAID, OrderStatus.CANCELLED},
     OrderStatus.PAID: {OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED},
-    OrderStatus.PARTIALLY_REFUNDED: {OrderStatus.REFUNDED},
+    OrderStatus.PARTIALLY_REFUNDED: {OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED},
     OrderStatus.CANCELLED: set(),
     OrderStatus.REFUNDED: set(),
 }
@@ -63,6 +63,7 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("refund_order", "Can refund orders")]
 
     def __str__(self):
         return self.number

@@ -1,17 +1,31 @@
-"""Orders and enrolments in the Wagtail admin: browse, filter, search and export; never edit.
+"""Orders and enrolments in the Wagtail admin: browse, filter, search, export and refund; never edit.
 
 Amounts on a paid order must not change, so these listings are read-only: the permission
-policy grants only "view" (to users with Django's view permission, and superusers).
+policy grants only "view" (to users with Django's view permission, and superusers). The one
+action is a refund, for users with the "Can refund orders" permission (checkout/admin_views.py),
+and it goes to Wagtail's audit log.
 """
 
+from django.contrib.auth.models import Permission
+from django.urls import path, reverse
+from django.utils.html import format_html_join
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
+from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .models import Enrolment, Order
+from catalog.templatetags.catalog_tags import money
+
+from .admin_views import RefundOrderView, can_refund
+from .models import Enrolment, Order, OrderStatus
+from .refunds import REFUND_ACTION
+
+REFUNDABLE = {OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED}
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -26,8 +40,43 @@ register_permission_policy(Order, ReadOnlyPermissionPolicy(Order))
 register_permission_policy(Enrolment, ReadOnlyPermissionPolicy(Enrolment))
 
 
+class OrderIndexView(IndexView):
+    refund_url_name = None
+
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if instance.status in REFUNDABLE and can_refund(self.request.user):
+            url = reverse(self.refund_url_name, args=[instance.pk])
+            buttons.insert(0, ListingButton("Refund", url=url, icon_name="resubmit", priority=5))
+        return buttons
+
+
+class OrderInspectView(InspectView):
+    refund_url_name = None
+    @property
+    def header_buttons(self):
+        if self.object.status in REFUNDABLE and can_refund(self.request.user):
+            return [HeaderButton("Refund", url=reverse(self.refund_url_name, args=[self.object.pk]), icon_name="resubmit")]
+        return []
+
+    def get_lines_display_value(self):
+        return format_html_join(
+            "", "<div>{} — {}{}</div>",
+            ((line.description, money(line.amount), " (refunded)" if line.refunded_at else "") for line in self.object.lines.all()),
+        )
+
+    def get_refunds_display_value(self):
+        refunds = self.object.refunds.select_related("created_by")
+        return format_html_join(
+            "", "<div>{} on {} by {}: {} ({})</div>",
+            ((money(r.amount), r.created_at.strftime("%d %b %Y %H:%M"), r.created_by or "—", r.reason, r.stripe_refund_id or "no card refund") for r in refunds),
+        ) or "—"
+
+
 class OrderViewSet(ModelViewSet):
     model = Order
+    index_view_class = OrderIndexView
+    inspect_view_class = OrderInspectView
     icon = "form"
     menu_label = "Orders"
     inspect_view_enabled = True
@@ -37,13 +86,28 @@ class OrderViewSet(ModelViewSet):
     search_fields = ["number", "user__email"]
     list_export = ["number", "user", "status", "total", "currency", "created_at", "paid_at", "payment_intent_id"]
     inspect_view_fields = [
-        "number", "user", "status", "total", "currency", "created_at", "paid_at", "payment_intent_id",
-        "needs_review", "review_note",
+        "number", "user", "status", "lines", "total", "currency", "created_at", "paid_at", "card_brand", "card_last4",
+        "payment_intent_id", "refunds", "needs_review", "review_note",
     ]
     ordering = ["-created_at"]
 
     def get_queryset(self, request):
         return Order.objects.select_related("user")
+
+    @property
+    def refund_view(self):
+        return RefundOrderView.as_view(
+            index_url_name=self.get_url_name("index"), inspect_url_name=self.get_url_name("inspect")
+        )
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(refund_url_name=self.get_url_name("refund"), **kwargs)
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(refund_url_name=self.get_url_name("refund"), **kwargs)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("refund/<str:pk>/", self.refund_view, name="refund")]
 
 
 class EnrolmentViewSet(ModelViewSet):
@@ -72,3 +136,22 @@ class CheckoutViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_checkout_viewsets():
     return CheckoutViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_refund_log_action(actions):
+    @actions.register_action(REFUND_ACTION)
+    class RefundLogFormatter(LogFormatter):
+        label = "Refund"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"Refunded {money(data.get('amount'))}: {', '.join(data.get('lines', []))}. Reason: {data.get('reason', '')}"
+
+
+@hooks.register("register_permissions")
+def register_refund_permission():
+    # Shown in Settings → Groups, so the marketing team's group can be allowed to refund.
+    return Permission.objects.filter(
+        content_type__app_label="checkout", codename__in=["view_order", "view_enrolment", "refund_order"]
+    )

@@ -1,0 +1,78 @@
+"""The Wagtail admin's refund screen for an order (reached from the order listing and its inspect view)."""
+
+from django import forms
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from catalog.templatetags.catalog_tags import money
+
+from .models import Order
+from .refunds import RefundError, refund
+
+REFUND_PERMISSION = "checkout.refund_order"
+
+
+def can_refund(user):
+    return user.is_active and (user.is_superuser or user.has_perm(REFUND_PERMISSION))
+
+
+class RefundForm(forms.Form):
+    lines = forms.MultipleChoiceField(
+        label="Refund these lines", widget=forms.CheckboxSelectMultiple, error_messages={"required": "Choose what to refund."}
+    )
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
+        help_text="Kept in the audit log and sent to Stripe with the refund.",
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].choices = [
+            (str(line.pk), f"{line.description} — {money(line.amount)}") for line in order.refundable_lines
+        ]
+        self.fields["lines"].initial = [str(line.pk) for line in order.refundable_lines]
+
+
+class RefundOrderView(WagtailAdminTemplateMixin, FormView):
+    template_name = "checkout/admin/refund.html"
+    form_class = RefundForm
+    header_icon = "form"
+    page_title = "Refund"
+    index_url_name = None
+    inspect_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_refund(request.user):
+            raise PermissionDenied
+        self.order = get_object_or_404(Order.objects.select_related("user").prefetch_related("lines"), pk=unquote(str(kwargs["pk"])))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.order.number
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse(self.index_url_name), "label": "Orders"},
+            {"url": reverse(self.inspect_url_name, args=[self.order.pk]), "label": self.order.number},
+            {"url": "", "label": "Refund"},
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "order": self.order}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(order=self.order, refundable=bool(self.order.refundable_lines), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            record = refund(self.order, form.cleaned_data["lines"], form.cleaned_data["reason"], self.request.user)
+        except RefundError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Refunded {money(record.amount)} on order {self.order.number}.")
+        return redirect(self.inspect_url_name, self.order.pk)
