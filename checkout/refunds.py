@@ -47,34 +47,89 @@ def refund(order, line_ids, reason, user):
 
         amount = sum((line.amount for line in lines), Decimal("0.00"))
         stripe_refund = _refund_in_stripe(order, lines, amount, reason) if amount else None
-        record = Refund.objects.create(
-            order=order,
-            amount=amount,
-            reason=reason,
-            created_by=user,
-            stripe_refund_id=stripe_refund.id if stripe_refund else None,
-            stripe_status=stripe_refund.status if stripe_refund else "",
+        return _record(order, lines, amount, reason, user, stripe_refund)
+
+
+def _record(order, lines, amount, reason, user, stripe_refund):
+    """Write down a refund Stripe has made, and undo what the refunded lines gave the learner."""
+    record = Refund.objects.create(
+        order=order,
+        amount=amount,
+        reason=reason,
+        created_by=user,
+        stripe_refund_id=stripe_refund.id if stripe_refund else None,
+        stripe_status=stripe_refund.status if stripe_refund else "",
+    )
+    now = timezone.now()
+    for line in lines:
+        line.refunded_at, line.refund = now, record
+        line.save(update_fields=["refunded_at", "refund"])
+        _undo_line(order, line)
+    everything_refunded = not order.lines.filter(refunded_at__isnull=True).exists()
+    order.transition_to(OrderStatus.REFUNDED if everything_refunded else OrderStatus.PARTIALLY_REFUNDED)
+    order.save(update_fields=["status"])
+    log(
+        instance=order,
+        action=REFUND_ACTION,
+        user=user,
+        data={
+            "amount": str(amount),
+            "lines": [line.description for line in lines],
+            "reason": reason,
+            "stripe_refund_id": record.stripe_refund_id or "",
+        },
+    )
+    return record
+
+
+def sync_refunds_from_stripe(payment_intent_id):
+    """Take in refunds made outside our admin (e.g. in Stripe's dashboard), told by a webhook.
+
+    Stripe's list of refunds is the truth; refunds we already recorded are skipped by id. A
+    refund of the whole remaining amount, or of exactly one line's amount, is applied to those
+    lines; anything else is flagged for staff, because we cannot tell which line it was for.
+    Returns what was done, for the webhook's record.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(payment_intent_id=payment_intent_id).first()
+        if order is None:
+            return "no order for this payment"
+        known = set(order.refunds.exclude(stripe_refund_id=None).values_list("stripe_refund_id", flat=True))
+        listed = stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100}).data
+        new = [r for r in listed if r.id not in known and r.status in ("succeeded", "pending")]
+        outcomes = []
+        for stripe_refund in sorted(new, key=lambda r: r.created or 0):
+            outcomes.append(_apply_outside_refund(order, stripe_refund))
+        return "; ".join(outcomes) or "refunds already recorded"
+
+
+def _apply_outside_refund(order, stripe_refund):
+    open_lines = [line for line in order.lines.select_related("microcredential") if line.refunded_at is None]
+    remaining = sum((line.amount for line in open_lines), Decimal("0.00"))
+    cents = stripe_refund.amount
+    if open_lines and cents == to_cents(remaining):
+        lines = open_lines
+    else:
+        matching = [line for line in open_lines if to_cents(line.amount) == cents]
+        # Prefer the credit line: refunding it alone never leaves credit without an enrolment.
+        matching.sort(key=lambda line: line.kind != LineKind.CREDIT_CONVERSION)
+        lines = matching[:1]
+        if lines and lines[0].kind == LineKind.ENROLMENT:
+            try:
+                _check_credit_goes_with_enrolment(order, lines)
+            except RefundError:
+                lines = []
+    if not lines or order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
+        order.needs_review = True
+        order.review_note = (
+            f"Stripe refund {stripe_refund.id} of {cents} cents was made outside the admin and does not match "
+            "the order's lines; check the enrolment by hand."
         )
-        now = timezone.now()
-        for line in lines:
-            line.refunded_at, line.refund = now, record
-            line.save(update_fields=["refunded_at", "refund"])
-            _undo_line(order, line)
-        everything_refunded = not order.lines.filter(refunded_at__isnull=True).exists()
-        order.transition_to(OrderStatus.REFUNDED if everything_refunded else OrderStatus.PARTIALLY_REFUNDED)
-        order.save(update_fields=["status"])
-        log(
-            instance=order,
-            action=REFUND_ACTION,
-            user=user,
-            data={
-                "amount": str(amount),
-                "lines": [line.description for line in lines],
-                "reason": reason,
-                "stripe_refund_id": record.stripe_refund_id or "",
-            },
-        )
-        return record
+        order.save(update_fields=["needs_review", "review_note"])
+        return f"flagged {stripe_refund.id}"
+    amount = sum((line.amount for line in lines), Decimal("0.00"))
+    _record(order, lines, amount, "Refunded in Stripe, outside the admin", None, stripe_refund)
+    return f"recorded {stripe_refund.id}"
 
 
 def _check_credit_goes_with_enrolment(order, lines):

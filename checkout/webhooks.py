@@ -11,6 +11,9 @@ from django.views.decorators.http import require_POST
 
 from .models import PaymentEvent
 from .payments import PaymentError, fulfil_from_payment_intent
+from .refunds import sync_refunds_from_stripe
+
+REFUND_EVENTS = {"charge.refunded", "charge.refund.updated", "refund.created", "refund.updated"}
 
 logger = logging.getLogger(__name__)
 
@@ -27,23 +30,41 @@ def stripe_webhook(request):
 
     intent_id = ""
     data_object = event.data.object if event.data else None
-    if data_object is not None and getattr(data_object, "object", "") == "payment_intent":
+    kind = getattr(data_object, "object", "") if data_object is not None else ""
+    if kind == "payment_intent":
         intent_id = data_object.id
+    elif kind in ("charge", "refund"):
+        intent_id = getattr(data_object, "payment_intent", "") or ""
+        intent_id = intent_id if isinstance(intent_id, str) else intent_id.id
     try:
+        # One transaction for "seen this event" and its effects: if Stripe cannot be reached while
+        # handling it, both roll back and the 503 makes Stripe deliver it again later.
         with transaction.atomic():
-            record = PaymentEvent.objects.create(event_id=event.id, event_type=event.type, payment_intent_id=intent_id)
-    except IntegrityError:
-        return HttpResponse("Already processed.")
+            try:
+                with transaction.atomic():
+                    record = PaymentEvent.objects.create(
+                        event_id=event.id, event_type=event.type, payment_intent_id=intent_id
+                    )
+            except IntegrityError:
+                return HttpResponse("Already processed.")
+            outcome = _handle(event, intent_id)
+            PaymentEvent.objects.filter(pk=record.pk).update(outcome=outcome[:255])
+    except stripe.StripeError as error:
+        logger.warning("Webhook %s: Stripe could not be reached: %s", event.id, error)
+        return HttpResponse("Payment service unavailable; deliver again later.", status=503)
+    return HttpResponse(outcome)
 
-    outcome = "ignored"
+
+def _handle(event, intent_id):
     if event.type == "payment_intent.succeeded" and intent_id:
         try:
             _intent, result = fulfil_from_payment_intent(intent_id)
-            outcome = "fulfilled" if result and result.fulfilled_now else (result.reason if result else "not succeeded")
         except PaymentError as error:
             logger.warning("Webhook %s: %s", event.id, error)
-            outcome = str(error)[:255]
-    elif event.type == "payment_intent.payment_failed":
-        outcome = "payment failed"
-    PaymentEvent.objects.filter(pk=record.pk).update(outcome=outcome)
-    return HttpResponse(outcome)
+            return str(error)
+        return "fulfilled" if result and result.fulfilled_now else (result.reason if result else "not succeeded")
+    if event.type == "payment_intent.payment_failed":
+        return "payment failed"  # the order stays pending and payable; nothing to undo
+    if event.type in REFUND_EVENTS and intent_id:
+        return sync_refunds_from_stripe(intent_id)
+    return "ignored"
