@@ -87,3 +87,13 @@ def test_forms_need_csrf(site_tree):
     response = strict.post(reverse("accounts:signup"), {"email": "a@example.org", "password1": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 403
     assert strict.post(reverse("accounts:login"), {"username": "a@example.org", "password": PASSWORD}).status_code == 403
+
+
+def test_signup_help_texts_are_linked_to_their_fields(client):
+    # Screen readers announce help text through aria-describedby; the ids must exist on the page.
+    page = client.get(reverse("accounts:signup")).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described
+    for ids in described:
+        for target in ids.split():
+            assert f'id="{target}"' in page, f"aria-describedby points at missing #{target}"

@@ -1,0 +1,72 @@
+"""A new learner signs up, buys a $25 credential with the credit conversion in chromium — a
+declined card first, then a good one — and finds both in My learning. Stripe is localstripe,
+with its fake Stripe.js (patched by devtools/localstripe_server.py to send the typed card)."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from checkout.models import CreditStatus, Enrolment, Order, OrderStatus
+from tests.builders import make_credential
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def type_card(page, number):
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill(number)
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("30")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("85281")
+
+
+def test_sign_up_and_buy_a_credential_with_credit(live_server, page, register_stripe_webhook, partner, framework, axe_check, tmp_path):
+    register_stripe_webhook(live_server.url + "/checkout/stripe/webhook/")
+    course = make_credential(
+        partner, framework[1][:2], title="Applied Business Data Analytics I: Spreadsheets", price=Decimal("25.00"),
+        credit_eligible=True, credit_hours=Decimal("3"), credit_conversion_fee=Decimal("400.00"),
+        credit_granting_institution=partner,
+    )
+
+    page.goto(live_server.url + course.url)
+    page.get_by_role("link", name="Create an account").click()
+    axe_check(page)
+    page.get_by_label("Email address").fill("new.learner@example.org")
+    page.get_by_label(re.compile(r"^Password\W*$")).fill("Correct-Horse-42")  # the label ends with a "*"
+    page.get_by_label(re.compile("^Password confirmation")).fill("Correct-Horse-42")
+    page.get_by_role("button", name="Create account").click()
+
+    # Back on the credential page, logged in: enrol with the credit conversion.
+    expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
+    axe_check(page)
+    page.get_by_label(re.compile("Add academic credit now")).check()
+    page.get_by_role("button", name="Enrol — $25").click()
+
+    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    expect(page.locator(".order-summary")).to_contain_text("$425")
+    type_card(page, "4000000000000341")
+    page.get_by_role("button", name="Pay $425").click()
+    expect(page.locator("#card-errors")).to_have_text("Your card was declined.")
+    assert Order.objects.get().status == OrderStatus.PENDING and not Enrolment.objects.exists()
+    page.screenshot(path=str(tmp_path / "declined.png"), full_page=True)
+
+    type_card(page, "4242424242424242")
+    page.get_by_role("button", name="Pay $425").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you — payment received")
+    expect(page.get_by_role("status")).to_contain_text("card ending 4242")
+    axe_check(page)
+
+    page.get_by_role("link", name="Go to My learning").click()
+    enrolments = page.locator("table").first
+    expect(enrolments).to_contain_text(course.title)
+    expect(enrolments).to_contain_text("Active")
+    expect(enrolments).to_contain_text("Credit purchased")
+    expect(page.locator(".order-list")).to_contain_text("$425 — Paid")
+    axe_check(page)
+    page.screenshot(path=str(tmp_path / "my-learning.png"), full_page=True)
+
+    enrolment = Enrolment.objects.get()
+    assert enrolment.user.email == "new.learner@example.org" and enrolment.credit_status == CreditStatus.PURCHASED
