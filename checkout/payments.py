@@ -6,6 +6,8 @@ idempotency key derived from the order; fulfilment always re-reads the intent fr
 rather than trusting the browser or a webhook body.
 """
 
+import functools
+
 import stripe
 from django.conf import settings
 
@@ -19,8 +21,14 @@ class PaymentError(Exception):
 
 
 def stripe_client():
-    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
-    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=2)
+    # One client per key and address, so its HTTP session (and kept-alive connection) is reused.
+    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+
+
+@functools.lru_cache(maxsize=4)
+def _client(secret_key, api_base):
+    base = {"api": api_base} if api_base else None
+    return stripe.StripeClient(secret_key, base_addresses=base, max_network_retries=2)
 
 
 def ensure_payment_intent(order):

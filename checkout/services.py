@@ -97,19 +97,41 @@ def start_credit_checkout(user, credential_id):
     return create_credit_order(user, credential_id)
 
 
-def order_problem(order):
+# What fulfilment needs of each line's credential, in the same query as the lines.
+LINE_FIELDS = (
+    "order_id", "kind", "description", "amount", "refunded_at", "refund_id", "microcredential_id",
+    "microcredential__title", "microcredential__credit_eligible", "microcredential__credit_conversion_fee",
+)
+
+
+def order_lines(order):
+    return list(order.lines.select_related("microcredential").only(*LINE_FIELDS))
+
+
+def enrolments_for(user_id, lines, lock=False):
+    """The learner's enrolments in these lines' credentials, by credential id, in one query."""
+    enrolments = Enrolment.objects.filter(user_id=user_id, microcredential_id__in={line.microcredential_id for line in lines})
+    if lock:
+        enrolments = enrolments.select_for_update()
+    return {enrolment.microcredential_id: enrolment for enrolment in enrolments}
+
+
+def order_problem(order, lines=None, enrolments=None):
     """Why this unpaid order should not be paid any more (e.g. bought meanwhile in another tab), or ''."""
-    for line in order.lines.all():
-        enrolment = existing_enrolment(order.user, line.microcredential)
+    lines = order_lines(order) if lines is None else lines
+    enrolments = enrolments_for(order.user_id, lines) if enrolments is None else enrolments
+    has_enrolment_line = any(line.kind == LineKind.ENROLMENT for line in lines)
+    for line in lines:
+        enrolment = enrolments.get(line.microcredential_id)
         active = enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED
+        title = line.microcredential.title
         if line.kind == LineKind.ENROLMENT and active:
-            return f"You are already enrolled in {line.microcredential.title}."
+            return f"You are already enrolled in {title}."
         if line.kind == LineKind.CREDIT_CONVERSION:
             if active and enrolment.credit_status in (CreditStatus.PURCHASED, CreditStatus.INCLUDED):
-                return f"You already have academic credit for {line.microcredential.title}."
-            has_enrolment_line = any(other.kind == LineKind.ENROLMENT for other in order.lines.all())
+                return f"You already have academic credit for {title}."
             if not active and not has_enrolment_line:
-                return f"Enrol in {line.microcredential.title} before buying its credit conversion."
+                return f"Enrol in {title} before buying its credit conversion."
     return ""
 
 
@@ -186,15 +208,17 @@ def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4="")
                 f"{to_cents(order.total)} {order.currency}; not fulfilled.",
             )
             return FulfilmentResult(order, False, "amount mismatch")
-        duplicate = order_problem(order)
+        lines = order_lines(order)
+        enrolments = enrolments_for(order.user_id, lines, lock=True)
+        duplicate = order_problem(order, lines, enrolments)
         order.transition_to(OrderStatus.PAID)
         order.card_brand, order.card_last4 = card_brand[:20], card_last4[-4:]
         order.save(update_fields=["status", "paid_at", "card_brand", "card_last4"])
         if duplicate:  # paid twice (two tabs); keep the money on record and ask staff to refund
             _flag(order, f"Paid, but the learner already had it: {duplicate} Refund this order.")
             return FulfilmentResult(order, False, "already enrolled")
-        for line in order.lines.select_related("microcredential"):
-            _apply_line(order, line)
+        for line in lines:
+            _apply_line(order, line, enrolments)
         return FulfilmentResult(order, True)
 
 
@@ -204,20 +228,23 @@ def _flag(order, note):
     order.save(update_fields=["needs_review", "review_note"])
 
 
-def _apply_line(order, line):
-    enrolment = Enrolment.objects.select_for_update().filter(user=order.user, microcredential=line.microcredential).first()
+def _apply_line(order, line, enrolments):
+    enrolment = enrolments.get(line.microcredential_id)
     if line.kind == LineKind.ENROLMENT:
         if enrolment is None:
             try:
                 with transaction.atomic():
                     enrolment = Enrolment.objects.create(
-                        user=order.user,
-                        microcredential=line.microcredential,
+                        user_id=order.user_id,
+                        microcredential_id=line.microcredential_id,
                         order=order,
                         credit_status=initial_credit_status(line.microcredential),
                     )
             except IntegrityError:  # created by a concurrent free enrolment; reuse it
-                enrolment = Enrolment.objects.get(user=order.user, microcredential=line.microcredential)
+                enrolment = Enrolment.objects.select_for_update().get(
+                    user_id=order.user_id, microcredential_id=line.microcredential_id
+                )
+            enrolments[line.microcredential_id] = enrolment
         if enrolment.status == EnrolmentStatus.REVOKED:
             enrolment.status = EnrolmentStatus.ACTIVE
             enrolment.order = order

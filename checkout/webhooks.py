@@ -49,6 +49,13 @@ def stripe_webhook(request):
                 return HttpResponse("Already processed.")
             outcome = _handle(event, intent_id)
             PaymentEvent.objects.filter(pk=record.pk).update(outcome=outcome[:255])
+    except stripe.InvalidRequestError as error:
+        # Stripe says the object does not exist (or the request is wrong): retrying cannot help.
+        logger.warning("Webhook %s: %s", event.id, error)
+        PaymentEvent.objects.create(
+            event_id=event.id, event_type=event.type, payment_intent_id=intent_id, outcome=str(error)[:255]
+        )
+        return HttpResponse("Unknown to Stripe; ignored.")
     except stripe.StripeError as error:
         logger.warning("Webhook %s: Stripe could not be reached: %s", event.id, error)
         return HttpResponse("Payment service unavailable; deliver again later.", status=503)

@@ -146,3 +146,12 @@ def test_stripe_outage_answers_503_so_the_event_is_delivered_again(client, strip
     stripe_settings.STRIPE_API_BASE = real_base
     response = client.post(reverse("stripe_webhook"), payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload))
     assert response.content == b"fulfilled" and Enrolment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_event_for_a_payment_stripe_does_not_know_is_recorded_not_retried(client, stripe_settings):
+    payload = succeeded_event("pi_doesnotexist", event_id="evt_unknown")
+    response = client.post(reverse("stripe_webhook"), payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload))
+    assert response.status_code == 200 and PaymentEvent.objects.get().event_id == "evt_unknown"
+    again = client.post(reverse("stripe_webhook"), payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload))
+    assert again.content == b"Already processed."
