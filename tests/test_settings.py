@@ -8,6 +8,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+REAL_LOOKING_STRIPE = {
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
+    "STRIPE_WEBHOOK_SECRET": "whsec_example",
+    "STRIPE_API_BASE": "",
+}
+
+
 def run_manage(*args, **env):
     # A clean environment: the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak in.
     leaks = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
@@ -27,9 +35,24 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="a-production-secret-key-that-is-long-enough-0123456789abcdef",
         ALLOWED_HOSTS="credentials.example.edu",
+        **REAL_LOOKING_STRIPE,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_localstripe_keys_in_production():
+    result = run_manage(
+        "check",
+        "--deploy",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="a-production-secret-key-that-is-long-enough-0123456789abcdef",
+        ALLOWED_HOSTS="credentials.example.edu",
+        STRIPE_API_BASE="http://127.0.0.1:8420",
+    )
+    assert result.returncode != 0
+    for message in ("STRIPE_SECRET_KEY is the development default", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE is set"):
+        assert message in result.stderr
 
 
 def test_production_refuses_a_missing_secret_key():
