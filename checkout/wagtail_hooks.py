@@ -22,7 +22,7 @@ from wagtail.permissions import register_permission_policy
 from catalog.templatetags.catalog_tags import money
 
 from .admin_views import RefundOrderView, can_refund
-from .models import Enrolment, Order, OrderStatus
+from .models import Enrolment, Order, OrderStatus, PaymentEvent, Refund
 from .refunds import REFUND_ACTION
 
 REFUNDABLE = {OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED}
@@ -38,6 +38,8 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 register_permission_policy(Order, ReadOnlyPermissionPolicy(Order))
 register_permission_policy(Enrolment, ReadOnlyPermissionPolicy(Enrolment))
+register_permission_policy(Refund, ReadOnlyPermissionPolicy(Refund))
+register_permission_policy(PaymentEvent, ReadOnlyPermissionPolicy(PaymentEvent))
 
 
 class OrderIndexView(IndexView):
@@ -126,8 +128,45 @@ class EnrolmentViewSet(ModelViewSet):
         return Enrolment.objects.select_related("user", "microcredential", "order")
 
 
+class RefundViewSet(ModelViewSet):
+    model = Refund
+    icon = "resubmit"
+    menu_label = "Refunds"
+    inspect_view_enabled = True
+    form_fields = ["reason"]  # required by ModelViewSet; the edit view is never permitted
+    list_display = ["order", Column("amount", label="Amount (USD)"), "reason", "created_by", "created_at", "stripe_refund_id"]
+    list_filter = ["created_at"]
+    search_fields = ["order__number", "order__user__email", "stripe_refund_id"]
+    list_export = ["order", "amount", "reason", "created_by", "created_at", "stripe_refund_id", "stripe_status"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self, request):
+        return Refund.objects.select_related("order", "created_by")
+
+
+class PaymentEventViewSet(ModelViewSet):
+    """What Stripe's webhook told us and what we did about it: the first place to look when a
+    learner says they paid but are not enrolled."""
+
+    model = PaymentEvent
+    icon = "history"
+    menu_label = "Payment events"
+    inspect_view_enabled = True
+    form_fields = ["outcome"]  # required by ModelViewSet; the edit view is never permitted
+    list_display = ["event_type", "payment_intent_id", "outcome", "received_at", "event_id"]
+    list_filter = ["event_type", "received_at"]
+    search_fields = ["event_id", "payment_intent_id", "outcome"]
+    list_export = ["event_id", "event_type", "payment_intent_id", "outcome", "received_at"]
+    ordering = ["-received_at"]
+
+
 class CheckoutViewSetGroup(ViewSetGroup):
-    items = (OrderViewSet("orders"), EnrolmentViewSet("enrolments"))
+    items = (
+        OrderViewSet("orders"),
+        EnrolmentViewSet("enrolments"),
+        RefundViewSet("refunds"),
+        PaymentEventViewSet("payment_events"),
+    )
     menu_icon = "form"
     menu_label = "Sales"
     menu_name = "sales"
@@ -153,5 +192,5 @@ def register_refund_log_action(actions):
 def register_refund_permission():
     # Shown in Settings → Groups, so the marketing team's group can be allowed to refund.
     return Permission.objects.filter(
-        content_type__app_label="checkout", codename__in=["view_order", "view_enrolment", "refund_order"]
+        content_type__app_label="checkout", codename__in=["view_order", "view_enrolment", "view_refund", "view_paymentevent", "refund_order"]
     )

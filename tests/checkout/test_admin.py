@@ -53,3 +53,19 @@ def test_orders_cannot_be_edited_created_or_deleted(staff, paid_order):
     assert response.status_code in (302, 403)
     paid_order.refresh_from_db()
     assert paid_order.total == Decimal("25.00") and paid_order.review_note == ""
+
+
+def test_refunds_and_payment_events_are_listed_read_only(staff, paid_order):
+    from checkout.models import PaymentEvent, Refund
+
+    Refund.objects.create(order=paid_order, amount=Decimal("25.00"), reason="Duplicate purchase", stripe_refund_id="re_1")
+    PaymentEvent.objects.create(event_id="evt_abc", event_type="payment_intent.succeeded", payment_intent_id="pi_1", outcome="fulfilled")
+    refunds = staff.get(reverse("refunds:index"), {"q": paid_order.number}).content.decode()
+    assert "Duplicate purchase" in refunds and "re_1" in refunds
+    events = staff.get(reverse("payment_events:index"), {"q": "pi_1"}).content.decode()
+    assert "evt_abc" in events and "fulfilled" in events
+    export = staff.get(reverse("payment_events:index"), {"export": "csv"})
+    body = b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
+    assert "evt_abc" in body
+    for name in ("refunds", "payment_events"):
+        assert staff.get(reverse(f"{name}:add")).status_code in (302, 403)
