@@ -205,6 +205,18 @@ def test_moving_an_item_to_the_top_level_counts_as_an_update():
     assert Competency.objects.get(case_identifier=KID2).parent is None
 
 
+def test_statement_and_parent_changed_together_count_as_one_update():
+    import_case_package(make_package())
+    changed = make_package()
+    changed["CFItems"][2]["fullStatement"] = "Prevent and control infection"
+    changed["CFAssociations"][2] = association("isChildOf", KID2, DOC)
+    summary = import_case_package(changed)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 2)
+    kid = Competency.objects.get(case_identifier=KID2)
+    assert (kid.full_statement, kid.parent) == ("Prevent and control infection", None)
+    assert counts() == (1, 3)
+
+
 def test_items_missing_from_a_new_version_are_kept_and_counted():
     import_case_package(make_package())
     smaller = make_package()
@@ -277,6 +289,10 @@ BAD = {
         mutated(lambda d: d["CFAssociations"][1].pop("associationType")),
         "CFAssociations[1] has no associationType",
     ),
+    "association without originNodeURI": (
+        mutated(lambda d: d["CFAssociations"][0].pop("originNodeURI")),
+        "CFAssociations[0] (isChildOf) has no originNodeURI",
+    ),
     "association without origin identifier": (
         mutated(lambda d: d["CFAssociations"][1]["originNodeURI"].pop("identifier")),
         "CFAssociations[1] (isChildOf) originNodeURI has no identifier",
@@ -344,7 +360,9 @@ def test_identifier_of_another_frameworks_item_is_refused():
     other["CFAssociations"] = [association("isChildOf", KID1, other_doc)]
     with pytest.raises(CaseImportError) as caught:
         import_case_package(other)
-    assert f"item {KID1} already belongs to the framework “Care Skills”" in str(caught.value)
+    assert str(caught.value) == (
+        f"item {KID1} already belongs to the framework “Care Skills”; an item cannot move between frameworks"
+    )
     assert counts() == (1, 3)
     assert Competency.objects.get(case_identifier=KID1).full_statement == "Take vital signs"
 
@@ -366,6 +384,7 @@ def test_command_exits_non_zero_naming_file_and_problem(tmp_path, content, messa
         call_command("import_case", str(path), stdout=StringIO())
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
+    assert str(caught.value).endswith(". Nothing was imported from this file.")
     assert counts() == (0, 0)
 
 
