@@ -65,19 +65,6 @@ CATALOG_MODELS = (
     MicrocredentialPartner,
     PathwayStep,
 )
-# A draft revision saves only these fields on the page row; live content is unchanged.
-DRAFT_ONLY_FIELDS = frozenset(
-    {
-        "latest_revision",
-        "latest_revision_created_at",
-        "draft_title",
-        "has_unpublished_changes",
-        "wagtail_admin_comments",
-        "locked",
-        "locked_at",
-        "locked_by",
-    }
-)
 # Background tasks that write the search index.
 INDEX_TASK_MODULES = ("modelsearch.", "wagtail.search.", "search.tasks.")
 
@@ -87,12 +74,11 @@ def _feeds_search(sender):
 
 
 @receiver(post_save)
-def catalog_saved(sender, raw=False, update_fields=None, **kwargs):
-    if raw or not _feeds_search(sender):
-        return
-    if update_fields and issubclass(sender, Page) and set(update_fields) <= DRAFT_ONLY_FIELDS:
-        return
-    bump_catalog_version()
+def catalog_saved(sender, raw=False, **kwargs):
+    # Saving a draft revision counts too: it is rare, and the page's re-index task that
+    # follows it bumps the version anyway.
+    if not raw and _feeds_search(sender):
+        bump_catalog_version()
 
 
 @receiver(post_delete)
