@@ -220,3 +220,19 @@ def test_deleting_a_partner_page_drops_its_credentials(cached_catalog, committed
         extra.delete()
     assert run("q=orphan").total == 0
     assert "Short-lived Partner" not in counts(run(), "partner")
+
+
+def test_a_case_import_that_only_changes_statements_bumps_the_version(db, committed):
+    """The importer writes competencies in bulk (no signals), so it bumps the version itself."""
+    from catalog.case_import import import_case_package
+    from tests.catalog.test_case_import import B, package
+
+    with committed():
+        import_case_package(package())
+    version = current_version()
+    changed = package()
+    next(item for item in changed["CFItems"] if item["identifier"] == B)["fullStatement"] = "Take a pulse"
+    with committed():
+        summary = import_case_package(changed)
+    assert (summary.updated, summary.framework_updated) == (1, False)
+    assert current_version() != version
