@@ -53,6 +53,11 @@ class _PendingBump:
         _write_new_token()
 
 
+def is_version_bump(callback):
+    """True for the on_commit callbacks `bump_catalog_version()` registers."""
+    return isinstance(callback, _PendingBump)
+
+
 def _pending_bump(connection):
     for _, callback, _robust in connection.run_on_commit:
         if isinstance(callback, _PendingBump) and not callback.done:

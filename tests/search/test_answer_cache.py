@@ -14,21 +14,9 @@ from search.forms import parse_search_params
 from search.skills import skills_search
 from search.tasks import reindex_credentials_task
 from tests.builders import make_credential, make_partner
+from tests.search.helpers import counts, run, titles
 
 pytestmark = pytest.mark.django_db
-
-
-def run(query=""):
-    return CatalogSearch(parse_search_params(QueryDict(query))).run()
-
-
-def counts(outcome, facet_name):
-    facet = next(f for f in outcome.facets if f.name == facet_name)
-    return {value.label: value.count for value in facet.values}
-
-
-def titles(outcome):
-    return [page.title for page in outcome.page.object_list]
 
 
 def test_a_repeated_search_is_answered_from_the_cache(cached_catalog):

@@ -9,24 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.models import MicrocredentialPage
-from search.catalog_search import CatalogSearch
-from search.forms import parse_search_params
 from tests.builders import make_credential, make_partner
+from tests.search.helpers import counts, run, titles
 
 pytestmark = pytest.mark.django_db
-
-
-def run(query=""):
-    return CatalogSearch(parse_search_params(QueryDict(query))).run()
-
-
-def counts(outcome, facet_name):
-    facet = next(f for f in outcome.facets if f.name == facet_name)
-    return {value.label: value.count for value in facet.values}
-
-
-def titles(outcome):
-    return [page.title for page in outcome.page.object_list]
 
 
 class TestFacetCounts:
