@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.utils.functional import cached_property
 from wagtail.search.backends import get_search_backend
 
 from catalog.models import (
@@ -25,7 +26,7 @@ from catalog.models import (
 )
 from partners.models import PartnerPage
 
-from . import lookups  # noqa: F401  (registers the __any lookup)
+from .lookups import Ids  # importing it registers the __any lookup
 from . import sqlite_ranking
 from .catalog_cache import AnswerCache
 
@@ -122,6 +123,10 @@ class CatalogSearch:
             self._matches = self.cache.get_or_compute("match", [self.terms], self._match_text)
         return self._matches
 
+    @cached_property
+    def _match_param(self):
+        return Ids(self._match_ids)
+
     # Text ---------------------------------------------------------------------------------
 
     def _match_text(self):
@@ -130,7 +135,7 @@ class CatalogSearch:
         results = self.base.search(self.terms, operator="and")
         if sqlite_ranking.uses_sqlite_fts(results):
             ranked = sqlite_ranking.ranked_ids(MicrocredentialPage, self.terms)
-            live = set(self.base.filter(pk__any=ranked).values_list("pk", flat=True))
+            live = set(self.base.filter(pk__any=Ids(ranked)).values_list("pk", flat=True))
             ranked = [pk for pk in ranked if pk in live]
         elif hasattr(results, "get_queryset"):
             # Wagtail's database backends build a plain queryset, ordered by rank: read the
@@ -198,9 +203,10 @@ class CatalogSearch:
         words = [word for word in self.terms.split() if len(word) > 1][:5]
         if not ranked or not words:
             return ranked
+        ranked_ids = Ids(ranked)
         title_hits = {}
         for word in words:
-            for pk in MicrocredentialPage.objects.filter(pk__any=ranked, title__icontains=word).values_list(
+            for pk in MicrocredentialPage.objects.filter(pk__any=ranked_ids, title__icontains=word).values_list(
                 "pk", flat=True
             ):
                 title_hits[pk] = title_hits.get(pk, 0) + 1
@@ -212,7 +218,7 @@ class CatalogSearch:
         matching_competencies = list(Competency.objects.filter(statement).values_list("pk", flat=True))
         competency_hits = set(
             MicrocredentialCompetency.objects.filter(
-                page_id__any=ranked, competency_id__any=matching_competencies
+                page_id__any=ranked_ids, competency_id__any=matching_competencies
             ).values_list("page_id", flat=True)
         )
         position = {pk: index for index, pk in enumerate(ranked)}
@@ -282,7 +288,7 @@ class CatalogSearch:
     def unfiltered(self):
         if self._match_ids is not None:
             # The ids came from a search of live pages, so skip the join that `live` needs.
-            return MicrocredentialPage.objects.filter(pk__any=self._match_ids)
+            return MicrocredentialPage.objects.filter(pk__any=self._match_param)
         return self.base
 
     def simple_facet(self, name, label, choices, counts):
