@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from search.catalog_cache import bump_catalog_version
+
 from .models import Competency, CompetencyFramework
 
 # The fields of Competency filled from a CFItem; all of them (plus the parent) must be equal
@@ -384,6 +386,9 @@ def _write(parsed, existing):
     summary.not_in_package = len(rows) - len(items)
 
     _reindex(framework)
+    # Bulk writes send no signals: make cached search answers stale (after the re-index above,
+    # which runs on commit too).
+    bump_catalog_version()
     return summary
 
 

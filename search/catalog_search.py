@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.utils.functional import cached_property
+from wagtail.search.backends import get_search_backend
 
 from catalog.models import (
     Competency,
@@ -24,8 +26,9 @@ from catalog.models import (
 )
 from partners.models import PartnerPage
 
-from . import lookups  # noqa: F401  (registers the __any lookup)
+from .lookups import Ids  # importing it registers the __any lookup
 from . import sqlite_ranking
+from .catalog_cache import AnswerCache
 
 from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS, SORTS
 
@@ -103,31 +106,44 @@ def _or(qs_by_value, selected):
 
 
 class CatalogSearch:
-    def __init__(self, params):
+    def __init__(self, params, cache=None):
         self.params = params
         self.base = MicrocredentialPage.objects.live()
-        self._match_ids = None  # None: no text given; otherwise the matches, best first
-        if params.text:
-            self._match_text()
+        self.terms = search_terms(params.text) if params.text else None  # None: no text given
+        self.cache = cache or AnswerCache(enabled=self.terms is None or uses_database_backend())
+        self._matches = None
+
+    @property
+    def _match_ids(self):
+        """None without text; otherwise the matches, best first (title and competency hits
+        first, see `_relevance_order`). Read from the cache or computed once."""
+        if self.terms is None:
+            return None
+        if self._matches is None:
+            self._matches = self.cache.get_or_compute("match", [self.terms], self._match_text)
+        return self._matches
+
+    @cached_property
+    def _match_param(self):
+        return Ids(self._match_ids)
 
     # Text ---------------------------------------------------------------------------------
 
     def _match_text(self):
-        terms = search_terms(self.params.text)
-        if not terms:
-            self._match_ids = []
-            return
-        results = self.base.search(terms, operator="and")
+        if not self.terms:
+            return []
+        results = self.base.search(self.terms, operator="and")
         if sqlite_ranking.uses_sqlite_fts(results):
-            ranked = sqlite_ranking.ranked_ids(MicrocredentialPage, terms)
-            live = set(self.base.filter(pk__any=ranked).values_list("pk", flat=True))
-            self._match_ids = [pk for pk in ranked if pk in live]
+            ranked = sqlite_ranking.ranked_ids(MicrocredentialPage, self.terms)
+            live = set(self.base.filter(pk__any=Ids(ranked)).values_list("pk", flat=True))
+            ranked = [pk for pk in ranked if pk in live]
         elif hasattr(results, "get_queryset"):
             # Wagtail's database backends build a plain queryset, ordered by rank: read the
             # ids once, in that order, and never run the (costly) text match again.
-            self._match_ids = list(results.get_queryset().values_list("pk", flat=True))
+            ranked = list(results.get_queryset().values_list("pk", flat=True))
         else:
-            self._match_ids = [obj.pk for obj in results[:MAX_BACKEND_MATCHES]]
+            ranked = [obj.pk for obj in results[:MAX_BACKEND_MATCHES]]
+        return self._relevance_order(ranked)
 
     # Filters ------------------------------------------------------------------------------
 
@@ -164,31 +180,33 @@ class CatalogSearch:
 
     # Results ------------------------------------------------------------------------------
 
-    def results(self):
-        """The passing credentials in display order: a queryset, or a list of ids."""
+    def result_ids(self):
+        """The ids of the passing credentials, in display order."""
         if self.params.sort == "relevance" and self._match_ids is not None:
-            return self._relevance_ordered_ids()
-        return self.filtered().for_listing().order_by(*ORDERINGS.get(self.params.sort, ORDERINGS["newest"]))
+            if not self.facet_filters():
+                return list(self._match_ids)
+            passing = set(self.filtered().values_list("pk", flat=True))
+            return [pk for pk in self._match_ids if pk in passing]
+        ordering = ORDERINGS.get(self.params.sort, ORDERINGS["newest"])
+        return list(self.filtered().order_by(*ordering).values_list("pk", flat=True))
 
-    def _relevance_ordered_ids(self):
+    def _relevance_order(self, ranked):
         """Title matches first, then competency matches, then the backend's own ranking.
 
         PostgreSQL's ranking weights fields by their boosts, but SQLite's FTS5 ranking (bm25
         over the whole document) does not, so a word in a long summary could outrank the same
         word in a title. Ordering by these two explicit signals first gives the same, expected
-        order on every backend.
+        order on every backend. Each credential's key depends on that credential alone, so
+        ordering every match once and then keeping those that pass the filters gives the same
+        order as filtering first.
         """
-        if self.facet_filters():
-            passing = set(self.filtered().values_list("pk", flat=True))
-            ranked = [pk for pk in self._match_ids if pk in passing]
-        else:
-            ranked = list(self._match_ids)
-        words = [word for word in search_terms(self.params.text).split() if len(word) > 1][:5]
+        words = [word for word in self.terms.split() if len(word) > 1][:5]
         if not ranked or not words:
             return ranked
+        ranked_ids = Ids(ranked)
         title_hits = {}
         for word in words:
-            for pk in MicrocredentialPage.objects.filter(pk__any=ranked, title__icontains=word).values_list(
+            for pk in MicrocredentialPage.objects.filter(pk__any=ranked_ids, title__icontains=word).values_list(
                 "pk", flat=True
             ):
                 title_hits[pk] = title_hits.get(pk, 0) + 1
@@ -200,20 +218,41 @@ class CatalogSearch:
         matching_competencies = list(Competency.objects.filter(statement).values_list("pk", flat=True))
         competency_hits = set(
             MicrocredentialCompetency.objects.filter(
-                page_id__any=ranked, competency_id__any=matching_competencies
+                page_id__any=ranked_ids, competency_id__any=matching_competencies
             ).values_list("page_id", flat=True)
         )
         position = {pk: index for index, pk in enumerate(ranked)}
         return sorted(ranked, key=lambda pk: (-title_hits.get(pk, 0), pk not in competency_hits, position[pk]))
 
+    def answer_key(self):
+        """Everything the answer depends on besides the catalog: the text and the filters
+        (values in a facet OR together, so their order does not matter) and the sort."""
+        p = self.params
+        return [
+            self.terms,
+            sorted(p.competencies),
+            sorted(p.partners),
+            sorted(p.levels),
+            sorted(p.formats),
+            sorted(p.credit),
+            sorted(p.prices),
+            sorted(p.hours),
+            p.sort,
+        ]
+
+    def answer(self):
+        return {"ids": self.result_ids(), "facets": self.facets()}
+
     def run(self):
-        results = self.results()
-        paginator = Paginator(results, PER_PAGE)
+        answer = self.cache.get_or_compute("answer", self.answer_key(), self.answer)
+        paginator = Paginator(answer["ids"], PER_PAGE)
         page = paginator.get_page(self.params.page)
-        if isinstance(results, list):
-            pages = MicrocredentialPage.objects.filter(pk__in=list(page.object_list)).for_listing().in_bulk()
+        if page.object_list:
+            pages = MicrocredentialPage.objects.filter(pk__any=list(page.object_list)).for_listing().in_bulk()
             page.object_list = [pages[pk] for pk in page.object_list if pk in pages]
-        return SearchOutcome(params=self.params, page=page, facets=self.facets(), total=paginator.count)
+        else:
+            page.object_list = []
+        return SearchOutcome(params=self.params, page=page, facets=answer["facets"], total=paginator.count)
 
     # Facets -------------------------------------------------------------------------------
 
@@ -249,7 +288,7 @@ class CatalogSearch:
     def unfiltered(self):
         if self._match_ids is not None:
             # The ids came from a search of live pages, so skip the join that `live` needs.
-            return MicrocredentialPage.objects.filter(pk__any=self._match_ids)
+            return MicrocredentialPage.objects.filter(pk__any=self._match_param)
         return self.base
 
     def simple_facet(self, name, label, choices, counts):
@@ -319,6 +358,16 @@ class CatalogSearch:
         ]
         values.sort(key=lambda v: (v.group, -v.count, v.label))
         return Facet("competency", "Competency", values)
+
+
+def uses_database_backend():
+    """True for Wagtail's database search backends, whose index lives in the database.
+
+    Their index changes are followed by a catalog version bump (search/signals.py), so
+    text matches can be cached. An external engine (Elasticsearch) makes changes visible
+    on its own schedule; text searches against it are not cached.
+    """
+    return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
 
 
 def search_catalog(params):

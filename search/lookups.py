@@ -3,22 +3,47 @@
 A text search can match thousands of credentials; passing their ids as `IN (%s, %s, …)` makes
 Django build and PostgreSQL parse thousands of parameters for every facet query.
 `= ANY(%s)` sends a single array instead. Other databases fall back to IN.
+
+For long lists, pass `Ids(list)`: the ORM then treats the ids as one opaque value. With a plain
+list Django resolves, type-checks and converts every element for every filter, and psycopg
+dumps the array element by element; for 7,400 ids that was about 20 ms per facet query.
+`Ids` writes the array literal once, and it is reused by every query that filters on it.
 """
 
 from django.db.models import Field, ForeignObject, Lookup
+from django.utils.functional import cached_property
+
+
+class Ids:
+    """Integer primary keys for `__any`, in order; not iterable, so the ORM does not walk it."""
+
+    def __init__(self, values):
+        self.values = [int(value) for value in values]
+
+    @cached_property
+    def literal(self):
+        return "{" + ",".join(map(str, self.values)) + "}"
+
+    def __len__(self):
+        return len(self.values)
 
 
 class AnyLookup(Lookup):
     lookup_name = "any"
 
     def get_prep_lookup(self):
+        if isinstance(self.rhs, Ids):
+            return self.rhs
         return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+            if isinstance(self.rhs, Ids):
+                array_type = self.lhs.output_field.db_type(connection)
+                return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, self.rhs.literal]
+            return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+        values = self.rhs.values if isinstance(self.rhs, Ids) else list(self.rhs)
         if not values:
             return "1 = 0", list(lhs_params)
         placeholders = ", ".join(["%s"] * len(values))

@@ -1,14 +1,30 @@
-"""Keep credentials' search documents fresh when a competency or partner they mention changes."""
+"""Keep search fresh: re-index credentials when what they mention changes, and make cached
+search answers stale whenever the catalog or the search index changes."""
 
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from catalog.models import Competency, MicrocredentialPage
+from catalog.models import (
+    Competency,
+    CompetencyFramework,
+    MicrocredentialCompetency,
+    MicrocredentialPage,
+    MicrocredentialPartner,
+    PathwayStep,
+)
 from partners.models import PartnerPage
 
+from .catalog_cache import bump_catalog_version
 from .tasks import reindex_credentials_task
+
+try:  # Django 6 has tasks built in; django_tasks sends the same signal before that.
+    from django.tasks.signals import task_finished
+except ImportError:
+    from django_tasks.signals import task_finished
 
 
 def _enqueue(page_ids):
@@ -35,3 +51,50 @@ def reindex_after_partner_change(sender, instance, raw=False, **kwargs):
             .values_list("pk", flat=True)
             .distinct()
         )
+
+
+# Cached search answers -------------------------------------------------------------------
+
+# Models whose rows feed search answers: matches, facet counts and labels, skills rankings
+# and pathway suggestions. Every page type counts too (a credential is unpublished or moved
+# through a plain Page instance).
+CATALOG_MODELS = (
+    Competency,
+    CompetencyFramework,
+    MicrocredentialCompetency,
+    MicrocredentialPartner,
+    PathwayStep,
+)
+# Background tasks that write the search index.
+INDEX_TASK_MODULES = ("modelsearch.", "wagtail.search.", "search.tasks.")
+
+
+def _feeds_search(sender):
+    return issubclass(sender, CATALOG_MODELS) or issubclass(sender, Page)
+
+
+@receiver(post_save)
+def catalog_saved(sender, raw=False, **kwargs):
+    # Saving a draft revision counts too: it is rare, and the page's re-index task that
+    # follows it bumps the version anyway.
+    if not raw and _feeds_search(sender):
+        bump_catalog_version()
+
+
+@receiver(post_delete)
+def catalog_deleted(sender, **kwargs):
+    if _feeds_search(sender):
+        bump_catalog_version()
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def page_state_changed(sender, **kwargs):
+    bump_catalog_version()
+
+
+@receiver(task_finished)
+def search_index_updated(sender, task_result, **kwargs):
+    if task_result.task.module_path.startswith(INDEX_TASK_MODULES):
+        bump_catalog_version()

@@ -12,6 +12,8 @@ from django.db.models import Count, Sum
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage, PathwayStep
 
+from .catalog_cache import AnswerCache
+
 MAX_COMPETENCIES = 20
 
 
@@ -78,16 +80,12 @@ def skills_search(competency_ids, page_number=1, per_page=20):
         return SkillsSearchResult(competencies=[], page=None, total=0, pathways=[])
     chosen_ids = [c.pk for c in chosen]
 
-    ranking = (
-        MicrocredentialCompetency.objects.filter(competency_id__in=chosen_ids, page__live=True)
-        .values("page_id")
-        .annotate(covered=Count("competency_id", distinct=True), depth=Sum("proficiency_level"))
-        .order_by("-covered", "-depth", "page__title", "page_id")
-    )
+    # The whole ranking is cached (per set of competencies, until the catalog changes), so
+    # paging through it or asking again costs two small queries instead of two aggregates.
+    ranking = AnswerCache().get_or_compute("skills", sorted(chosen_ids), lambda: ranked_page_ids(chosen_ids))
     paginator = Paginator(ranking, per_page)
     page = paginator.get_page(page_number)
-    rows = list(page.object_list)
-    page_ids = [row["page_id"] for row in rows]
+    page_ids = list(page.object_list)
     credentials = MicrocredentialPage.objects.filter(pk__in=page_ids).for_listing().in_bulk()
     links = MicrocredentialCompetency.objects.filter(page_id__in=page_ids, competency_id__in=chosen_ids)
     by_page = {}
@@ -117,6 +115,17 @@ def skills_search(competency_ids, page_number=1, per_page=20):
     return SkillsSearchResult(
         competencies=chosen, page=page, total=paginator.count, pathways=suggest_pathways(chosen_ids)
     )
+
+
+def ranked_page_ids(competency_ids):
+    """Live credentials certifying any of `competency_ids`: most covered first, then deepest."""
+    rows = (
+        MicrocredentialCompetency.objects.filter(competency_id__in=competency_ids, page__live=True)
+        .values("page_id")
+        .annotate(covered=Count("competency_id", distinct=True), depth=Sum("proficiency_level"))
+        .order_by("-covered", "-depth", "page__title", "page_id")
+    )
+    return [row["page_id"] for row in rows]
 
 
 def suggest_pathways(competency_ids):
