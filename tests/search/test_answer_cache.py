@@ -213,13 +213,13 @@ def test_deleting_a_partner_page_drops_its_credentials(cached_catalog, committed
 def test_a_case_import_that_only_changes_statements_bumps_the_version(db, committed):
     """The importer writes competencies in bulk (no signals), so it bumps the version itself."""
     from catalog.case_import import import_case_package
-    from tests.catalog.test_case_import import B, package
+    from tests.catalog.test_import_case import KID1, make_package
 
     with committed():
-        import_case_package(package())
+        import_case_package(make_package())
     version = current_version()
-    changed = package()
-    next(item for item in changed["CFItems"] if item["identifier"] == B)["fullStatement"] = "Take a pulse"
+    changed = make_package()
+    next(item for item in changed["CFItems"] if item["identifier"] == KID1)["fullStatement"] = "Take a pulse"
     with committed():
         summary = import_case_package(changed)
     assert (summary.updated, summary.framework_updated) == (1, False)
