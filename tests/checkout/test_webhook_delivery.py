@@ -155,3 +155,19 @@ def test_event_for_a_payment_stripe_does_not_know_is_recorded_not_retried(client
     assert response.status_code == 200 and PaymentEvent.objects.get().event_id == "evt_unknown"
     again = client.post(reverse("stripe_webhook"), payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload))
     assert again.content == b"Already processed."
+
+
+@pytest.mark.django_db
+def test_paid_amount_that_differs_from_the_order_is_flagged_not_fulfilled(client, stripe_settings, partner, framework):
+    learner = get_user_model().objects.create_user(email="ana@example.org", password="x")
+    order = create_order(learner, paid_course(partner, framework).pk)
+    intent = ensure_payment_intent(order)
+    # Someone changes the intent's amount behind our back (a bug elsewhere, or a dashboard edit).
+    stripe_client().v1.payment_intents.update(intent.id, params={"amount": 100})
+    pay_in_browser(intent.id)
+    payload = succeeded_event(intent.id, event_id="evt_mismatch")
+    response = client.post(reverse("stripe_webhook"), payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload))
+    assert response.content == b"amount mismatch"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING and order.needs_review and "100 usd" in order.review_note
+    assert not Enrolment.objects.exists()
