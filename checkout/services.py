@@ -219,7 +219,15 @@ def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4="")
             return FulfilmentResult(order, False, "already enrolled")
         for line in lines:
             _apply_line(order, line, enrolments)
+        # robust: a failure to queue the email is logged and never turns a payment into an error.
+        transaction.on_commit(lambda: _enqueue_receipt(order.pk), robust=True)
         return FulfilmentResult(order, True)
+
+
+def _enqueue_receipt(order_id):
+    from .tasks import send_receipt_email
+
+    send_receipt_email.enqueue(order_id)
 
 
 def _flag(order, note):
