@@ -1,12 +1,9 @@
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
+from devtools.localstripe_process import running_localstripe
 from tests.builders import make_framework, make_partner, make_site
 
 
@@ -42,39 +39,11 @@ def empty_cache():
 
 # --- localstripe: a real fake-Stripe process per test worker (tests/checkout, tests/browser) ---
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def localstripe(tmp_path_factory):
     """A real localstripe process for this test worker, with its own store file."""
-    port = _free_port()
-    store = tmp_path_factory.mktemp("localstripe") / "store.pickle"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.localstripe_server", "--port", str(port), "--store", str(store)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("localstripe did not start")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with running_localstripe(tmp_path_factory.mktemp("localstripe") / "store.pickle") as url:
+        yield url
 
 
 @pytest.fixture

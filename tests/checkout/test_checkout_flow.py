@@ -20,19 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def learner(db):
-    return get_user_model().objects.create_user(email="ana@example.org", password="x")
-
-
-@pytest.fixture
-def course(stripe_settings, partner, framework):
-    return make_credential(
-        partner, framework[1][:1], title="Spreadsheets for Business", price=Decimal("25.00"), credit_eligible=True,
-        credit_hours=Decimal("3"), credit_conversion_fee=Decimal("400.00"), credit_granting_institution=partner,
-    )
-
-
-@pytest.fixture
 def logged_in(client, learner):
     client.force_login(learner)
     return client

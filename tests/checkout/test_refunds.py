@@ -15,23 +15,9 @@ from checkout.models import CreditStatus, Enrolment, EnrolmentStatus, LineKind, 
 from checkout.payments import ensure_payment_intent, fulfil_from_payment_intent, stripe_client
 from checkout.refunds import RefundError, refund
 from checkout.services import create_credit_order, create_order
-from tests.builders import make_credential
 from tests.checkout.test_payments import pay_in_browser
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner(db):
-    return get_user_model().objects.create_user(email="ana@example.org", password="x")
-
-
-@pytest.fixture
-def course(stripe_settings, partner, framework):
-    return make_credential(
-        partner, framework[1][:1], title="Spreadsheets for Business", price=Decimal("25.00"), credit_eligible=True,
-        credit_hours=Decimal("3"), credit_conversion_fee=Decimal("400.00"), credit_granting_institution=partner,
-    )
 
 
 def paid(order):

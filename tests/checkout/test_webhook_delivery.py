@@ -4,7 +4,6 @@ event is delivered again rather than lost."""
 
 import json
 import time
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,7 +14,7 @@ from checkout.models import CreditStatus, Enrolment, EnrolmentStatus, Order, Ord
 from checkout.payments import ensure_payment_intent, fulfil_from_payment_intent, stripe_client
 from checkout.refunds import refund
 from checkout.services import create_order
-from tests.builders import make_credential
+from tests.checkout.conftest import make_paid_course
 from tests.checkout.test_payments import pay_in_browser, signed, succeeded_event
 
 
@@ -28,20 +27,12 @@ def wait_for(condition, seconds=15):
     return False
 
 
-def paid_course(partner, framework, **extra):
-    return make_credential(
-        partner, framework[1][:1], title="Spreadsheets for Business", price=Decimal("25.00"), credit_eligible=True,
-        credit_hours=Decimal("3"), credit_conversion_fee=Decimal("400.00"), credit_granting_institution=partner,
-        **extra,
-    )
-
-
 # Live-server tests flush the database when they end; serialized_rollback restores the rows
 # migrations create (root page, locale, collection) for the tests after them.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_localstripe_delivers_signed_webhooks_to_the_live_server(live_server, register_stripe_webhook, partner, framework):
     register_stripe_webhook(live_server.url + reverse("stripe_webhook"))
-    course = paid_course(partner, framework)
+    course = make_paid_course(partner, framework)
     users = get_user_model().objects
 
     # 1. Webhook first: nobody visits the return page; the webhook alone enrols.
@@ -64,7 +55,11 @@ def test_localstripe_delivers_signed_webhooks_to_the_live_server(live_server, re
     assert wait_for(
         lambda: PaymentEvent.objects.filter(event_type="payment_intent.succeeded", payment_intent_id=order.payment_intent_id).exists()
     )
-    assert PaymentEvent.objects.get(event_type="payment_intent.succeeded", payment_intent_id=order.payment_intent_id).outcome == "already paid"
+    # localstripe delivers about a second after the payment, so the page normally wins ("already
+    # paid"); on a loaded machine the webhook may win instead. Either way: one enrolment. The
+    # exact page-then-webhook order is pinned down in test_checkout_flow.py without timing.
+    outcome = PaymentEvent.objects.get(event_type="payment_intent.succeeded", payment_intent_id=order.payment_intent_id).outcome
+    assert outcome in ("already paid", "fulfilled")
     assert Enrolment.objects.filter(user=sam).count() == 1
     assert Enrolment.objects.get(user=sam).credit_status == CreditStatus.PURCHASED
 
@@ -77,7 +72,7 @@ def post_event(client, event_type, data_object, event_id):
 @pytest.fixture
 def paid_order(stripe_settings, partner, framework):
     learner = get_user_model().objects.create_user(email="ana@example.org", password="x")
-    order = create_order(learner, paid_course(partner, framework).pk, include_credit=True)
+    order = create_order(learner, make_paid_course(partner, framework).pk, include_credit=True)
     intent = ensure_payment_intent(order)
     pay_in_browser(intent.id)
     fulfil_from_payment_intent(intent.id)
@@ -133,7 +128,7 @@ def test_full_refund_in_stripe_revokes_the_enrolment(client, paid_order):
 @pytest.mark.django_db
 def test_stripe_outage_answers_503_so_the_event_is_delivered_again(client, stripe_settings, partner, framework):
     learner = get_user_model().objects.create_user(email="ana@example.org", password="x")
-    order = create_order(learner, paid_course(partner, framework).pk)
+    order = create_order(learner, make_paid_course(partner, framework).pk)
     intent = ensure_payment_intent(order)
     pay_in_browser(intent.id)
     payload = succeeded_event(intent.id, event_id="evt_outage")
@@ -160,7 +155,7 @@ def test_event_for_a_payment_stripe_does_not_know_is_recorded_not_retried(client
 @pytest.mark.django_db
 def test_paid_amount_that_differs_from_the_order_is_flagged_not_fulfilled(client, stripe_settings, partner, framework):
     learner = get_user_model().objects.create_user(email="ana@example.org", password="x")
-    order = create_order(learner, paid_course(partner, framework).pk)
+    order = create_order(learner, make_paid_course(partner, framework).pk)
     intent = ensure_payment_intent(order)
     # Someone changes the intent's amount behind our back (a bug elsewhere, or a dashboard edit).
     stripe_client().v1.payment_intents.update(intent.id, params={"amount": 100})

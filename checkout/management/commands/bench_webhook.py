@@ -3,16 +3,12 @@
 import hashlib
 import hmac
 import json
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.core.signals import request_finished, request_started
@@ -26,8 +22,8 @@ from catalog.models import MicrocredentialPage
 from checkout.models import Enrolment
 from checkout.payments import ensure_payment_intent, stripe_client
 from checkout.services import create_order
+from devtools.localstripe_process import running_localstripe
 
-ROOT = Path(__file__).resolve().parents[3]
 SECRET = "whsec_benchmark"
 
 
@@ -56,9 +52,8 @@ class Command(BaseCommand):
         creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
-        localstripe, base = self.start_localstripe()
         try:
-            with tempfile.TemporaryDirectory() as media, override_settings(
+            with tempfile.TemporaryDirectory() as media, running_localstripe(Path(media) / "stripe.pickle") as base, override_settings(
                 MEDIA_ROOT=media,
                 ALLOWED_HOSTS=["*"],
                 STRIPE_API_BASE=base,
@@ -67,8 +62,6 @@ class Command(BaseCommand):
             ):
                 results = self.measure(orders)
         finally:
-            localstripe.terminate()
-            localstripe.wait(timeout=10)
             creation.destroy_test_db(old_name, verbosity=0)
         self.stdout.write("")
         self.stdout.write(f"| webhook event | events | queries | p50 ms | p95 ms | max ms |  ({connection.vendor})")
@@ -79,27 +72,6 @@ class Command(BaseCommand):
                 f"| {label} | {count} | {queries} | {statistics.median(timings):.1f} | "
                 f"{percentile(timings, 0.95):.1f} | {timings[-1]:.1f} |"
             )
-
-    def start_localstripe(self):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        store = Path(tempfile.gettempdir()) / f"localstripe-bench-{port}.pickle"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "devtools.localstripe_server", "--port", str(port), "--store", str(store)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return process, f"http://127.0.0.1:{port}"
-            except OSError:
-                time.sleep(0.1)
-        process.kill()
-        raise CommandError("localstripe did not start (is requirements/test.txt installed?)")
 
     def measure(self, count):
         DemoBuilder().build()
