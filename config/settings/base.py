@@ -170,6 +170,8 @@ if os.environ.get("ELASTICSEARCH_URL"):
         "TIMEOUT": 5,
     }
 
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Microcredential Catalog <no-reply@example.edu>")
+
 # Learners log in on the site; staff use the Wagtail admin's own login page.
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
