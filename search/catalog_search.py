@@ -27,7 +27,7 @@ from catalog.models import (
 from partners.models import PartnerPage
 
 from .lookups import Ids  # importing it registers the __any lookup
-from . import sqlite_ranking
+from . import postgres_ranking, sqlite_ranking
 from .catalog_cache import AnswerCache
 
 from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS, SORTS
@@ -133,6 +133,10 @@ class CatalogSearch:
         if not self.terms:
             return []
         results = self.base.search(self.terms, operator="and")
+        if postgres_ranking.applies(results):
+            # One statement matches, ranks and applies the relevance signals (_relevance_order).
+            words = self._signal_words()
+            return postgres_ranking.ranked_ids(results, words, self._competencies_matching(words))
         if sqlite_ranking.uses_sqlite_fts(results):
             ranked = sqlite_ranking.ranked_ids(MicrocredentialPage, self.terms)
             live = set(self.base.filter(pk__any=Ids(ranked)).values_list("pk", flat=True))
@@ -200,7 +204,7 @@ class CatalogSearch:
         ordering every match once and then keeping those that pass the filters gives the same
         order as filtering first.
         """
-        words = [word for word in self.terms.split() if len(word) > 1][:5]
+        words = self._signal_words()
         if not ranked or not words:
             return ranked
         ranked_ids = Ids(ranked)
@@ -210,19 +214,30 @@ class CatalogSearch:
                 "pk", flat=True
             ):
                 title_hits[pk] = title_hits.get(pk, 0) + 1
-        statement = Q()
-        for word in words:
-            statement |= Q(full_statement__icontains=word) | Q(human_coding_scheme__iexact=word)
-        # Matching competencies first (a small table), then their links: much cheaper than
-        # testing every matched credential's statements.
-        matching_competencies = list(Competency.objects.filter(statement).values_list("pk", flat=True))
         competency_hits = set(
             MicrocredentialCompetency.objects.filter(
-                page_id__any=ranked_ids, competency_id__any=matching_competencies
+                page_id__any=ranked_ids, competency_id__any=self._competencies_matching(words)
             ).values_list("page_id", flat=True)
         )
         position = {pk: index for index, pk in enumerate(ranked)}
         return sorted(ranked, key=lambda pk: (-title_hits.get(pk, 0), pk not in competency_hits, position[pk]))
+
+    def _signal_words(self):
+        """The words whose presence in a title or a linked competency puts a match first."""
+        return [word for word in self.terms.split() if len(word) > 1][:5]
+
+    def _competencies_matching(self, words):
+        """Ids of the competencies whose statement contains, or code is, one of `words`.
+
+        Matching competencies first (a small table), then their links: much cheaper than
+        testing every matched credential's statements.
+        """
+        if not words:
+            return []
+        statement = Q()
+        for word in words:
+            statement |= Q(full_statement__icontains=word) | Q(human_coding_scheme__iexact=word)
+        return list(Competency.objects.filter(statement).values_list("pk", flat=True))
 
     def answer_key(self):
         """Everything the answer depends on besides the catalog: the text and the filters
