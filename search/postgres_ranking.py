@@ -20,7 +20,7 @@ and every other backend, keeps using the backend's own query.
 """
 
 from django.db import connection
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Value, When
 from django.db.models.sql import Query
 from modelsearch.query import PlainText
 from modelsearch.utils import get_descendants_content_types_pks
@@ -84,15 +84,9 @@ def ranked_ids(results, title_words, competency_ids):
     else:
         title_hits = Value(0)
     if title_words and competency_ids:
-        competency_hit = Case(
-            When(
-                Exists(
-                    MicrocredentialCompetency.objects.filter(page_id=OuterRef("pk"), competency_id__in=competency_ids)
-                ),
-                then=Value(1),
-            ),
-            default=Value(0),
-        )
+        # IN (…) rather than EXISTS: PostgreSQL reads the matching links once, into a hash.
+        linked = MicrocredentialCompetency.objects.filter(competency_id__in=competency_ids).values("page_id")
+        competency_hit = Case(When(pk__in=linked, then=Value(1)), default=Value(0))
     else:
         competency_hit = Value(0)
     signals = (
