@@ -413,18 +413,22 @@ class FacetCounts:
         candidates = candidates.order_by().values(facet_pk=F("pk"), facet_provider=F("provider_id"), facet_mask=mask)
         candidates_sql, params = candidates.query.sql_with_params()
 
-        def passing(facet=None, column="facet_mask"):
+        def passing(facet=None):
             """The condition for passing every selected facet except `facet`."""
             required = self.others(facet)
-            return f"({column} & {required}) = {required}" if required else "1 = 1"
+            return f"(facet_mask & {required}) = {required}" if required else "1 = 1"
 
         def links(model, key):
             table, page = model._meta.db_table, model._meta.get_field("page").column
             column = model._meta.get_field(key).column
-            return (
-                f"SELECT %s, l.{column}, COUNT(*) FROM {table} l JOIN {CANDIDATES} c ON c.facet_pk = l.{page} "
-                f"WHERE {passing(key, 'c.facet_mask')} GROUP BY l.{column}"
-            )
+            members = f"SELECT facet_pk FROM {CANDIDATES} WHERE {passing(key)}"
+            if connection.vendor == "postgresql":
+                # As an array, the ids probe the unique (page, key) index, about twice as fast
+                # as the hash join over every link that PostgreSQL picks for IN or JOIN.
+                members = f"= ANY(ARRAY({members}))"
+            else:
+                members = f"IN ({members})"
+            return f"SELECT %s, l.{column}, COUNT(*) FROM {table} l WHERE l.{page} {members} GROUP BY l.{column}"
 
         # Links are unique per (credential, partner) and per (credential, competency), so
         # counting links counts credentials.
