@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils.functional import cached_property
 from wagtail.search.backends import get_search_backend
 
