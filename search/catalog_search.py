@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Case, F, Q, Value, When
 from django.utils.functional import cached_property
 from wagtail.search.backends import get_search_backend
 
@@ -27,13 +28,15 @@ from catalog.models import (
 from partners.models import PartnerPage
 
 from .lookups import Ids  # importing it registers the __any lookup
-from . import sqlite_ranking
+from . import postgres_ranking, sqlite_ranking
 from .catalog_cache import AnswerCache
 
 from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS, SORTS
 
 PER_PAGE = 20
 COMPETENCY_FACET_SIZE = 25
+# The CTE that FacetCounts reads the candidates into.
+CANDIDATES = "facet_candidates"
 # Non-database backends hand back objects, not SQL; cap how many matches feed the facets.
 MAX_BACKEND_MATCHES = 10_000
 
@@ -133,6 +136,10 @@ class CatalogSearch:
         if not self.terms:
             return []
         results = self.base.search(self.terms, operator="and")
+        if postgres_ranking.applies(results):
+            # One statement matches, ranks and applies the relevance signals (_relevance_order).
+            words = self._signal_words()
+            return postgres_ranking.ranked_ids(results, words, self._competencies_matching(words))
         if sqlite_ranking.uses_sqlite_fts(results):
             ranked = sqlite_ranking.ranked_ids(MicrocredentialPage, self.terms)
             live = set(self.base.filter(pk__any=Ids(ranked)).values_list("pk", flat=True))
@@ -185,7 +192,7 @@ class CatalogSearch:
         if self.params.sort == "relevance" and self._match_ids is not None:
             if not self.facet_filters():
                 return list(self._match_ids)
-            passing = set(self.filtered().values_list("pk", flat=True))
+            passing = self.facet_counts.passing  # read with the facet counts
             return [pk for pk in self._match_ids if pk in passing]
         ordering = ORDERINGS.get(self.params.sort, ORDERINGS["newest"])
         return list(self.filtered().order_by(*ordering).values_list("pk", flat=True))
@@ -200,7 +207,7 @@ class CatalogSearch:
         ordering every match once and then keeping those that pass the filters gives the same
         order as filtering first.
         """
-        words = [word for word in self.terms.split() if len(word) > 1][:5]
+        words = self._signal_words()
         if not ranked or not words:
             return ranked
         ranked_ids = Ids(ranked)
@@ -210,19 +217,30 @@ class CatalogSearch:
                 "pk", flat=True
             ):
                 title_hits[pk] = title_hits.get(pk, 0) + 1
-        statement = Q()
-        for word in words:
-            statement |= Q(full_statement__icontains=word) | Q(human_coding_scheme__iexact=word)
-        # Matching competencies first (a small table), then their links: much cheaper than
-        # testing every matched credential's statements.
-        matching_competencies = list(Competency.objects.filter(statement).values_list("pk", flat=True))
         competency_hits = set(
             MicrocredentialCompetency.objects.filter(
-                page_id__any=ranked_ids, competency_id__any=matching_competencies
+                page_id__any=ranked_ids, competency_id__any=self._competencies_matching(words)
             ).values_list("page_id", flat=True)
         )
         position = {pk: index for index, pk in enumerate(ranked)}
         return sorted(ranked, key=lambda pk: (-title_hits.get(pk, 0), pk not in competency_hits, position[pk]))
+
+    def _signal_words(self):
+        """The words whose presence in a title or a linked competency puts a match first."""
+        return [word for word in self.terms.split() if len(word) > 1][:5]
+
+    def _competencies_matching(self, words):
+        """Ids of the competencies whose statement contains, or code is, one of `words`.
+
+        Matching competencies first (a small table), then their links: much cheaper than
+        testing every matched credential's statements.
+        """
+        if not words:
+            return []
+        statement = Q()
+        for word in words:
+            statement |= Q(full_statement__icontains=word) | Q(human_coding_scheme__iexact=word)
+        return list(Competency.objects.filter(statement).values_list("pk", flat=True))
 
     def answer_key(self):
         """Everything the answer depends on besides the catalog: the text and the filters
@@ -257,33 +275,23 @@ class CatalogSearch:
     # Facets -------------------------------------------------------------------------------
 
     def facets(self):
-        simple = self.simple_facet_counts()
+        counts = self.facet_counts
         return [
-            self.competency_facet(),
-            self.partner_facet(),
-            self.simple_facet("level", "Level", Level.choices, simple),
-            self.simple_facet("format", "Format", DeliveryFormat.choices, simple),
-            self.simple_facet("credit", "Academic credit", list(CREDIT_CHOICES.items()), simple),
-            self.simple_facet("price", "Price", list(PRICE_BANDS.items()), simple),
-            self.simple_facet("hours", "Learning hours", list(HOURS_BANDS.items()), simple),
+            self.competency_facet(counts.competencies),
+            self.partner_facet(counts.partners),
+            self.simple_facet("level", "Level", Level.choices, counts),
+            self.simple_facet("format", "Format", DeliveryFormat.choices, counts),
+            self.simple_facet("credit", "Academic credit", list(CREDIT_CHOICES.items()), counts),
+            self.simple_facet("price", "Price", list(PRICE_BANDS.items()), counts),
+            self.simple_facet("hours", "Learning hours", list(HOURS_BANDS.items()), counts),
         ]
 
-    def simple_facet_counts(self):
-        """Counts for every value of the single-valued facets, in one aggregate query.
-
-        Each count is COUNT(*) FILTER (WHERE value AND every other selected facet), so the
-        database reads the candidate set once instead of once per facet.
-        """
-        filters = self.facet_filters()
-        aggregates = {}
-        for name, conditions in SIMPLE_FACETS.items():
-            others = Q()
-            for other, condition in filters.items():
-                if other != name:
-                    others &= condition
-            for value, condition in conditions.items():
-                aggregates[f"{name}:{value}"] = Count("pk", filter=condition & others)
-        return self.unfiltered().order_by().aggregate(**aggregates)
+    @cached_property
+    def facet_counts(self):
+        """Every facet count (and, for a filtered relevance order, the passing ids) from one
+        statement: see FacetCounts."""
+        with_passing = self.params.sort == "relevance" and self._match_ids is not None and bool(self.facet_filters())
+        return FacetCounts.compute(self.unfiltered(), self.facet_filters(), with_passing)
 
     def unfiltered(self):
         if self._match_ids is not None:
@@ -302,23 +310,10 @@ class CatalogSearch:
         return Facet(
             name,
             label,
-            [FacetValue(str(value), text, counts[f"{name}:{value}"], value in selected) for value, text in choices],
+            [FacetValue(str(value), text, counts.simple(name, value), value in selected) for value, text in choices],
         )
 
-    def partner_facet(self):
-        pages = self.filtered(except_facet="partner")
-        counts = dict(
-            pages.order_by().filter(provider__isnull=False).values_list("provider_id").annotate(n=Count("pk"))
-        )
-        # A co-branding partner is never the provider too (the editor refuses it), so the
-        # two counts add up without double counting.
-        cobranded = (
-            MicrocredentialPartner.objects.filter(page__in=pages.order_by().values("pk"))
-            .values_list("partner_id")
-            .annotate(n=Count("page_id", distinct=True))
-        )
-        for partner_id, count in cobranded:
-            counts[partner_id] = counts.get(partner_id, 0) + count
+    def partner_facet(self, counts):
         wanted = set(counts) | set(self.params.partners)
         names = dict(PartnerPage.objects.live().filter(pk__in=wanted).values_list("pk", "title"))
         values = [
@@ -327,23 +322,12 @@ class CatalogSearch:
         ]
         return Facet("partner", "Partner", values)
 
-    def competency_facet(self):
-        pages = self.filtered(except_facet="competency")
-        counts = dict(
-            MicrocredentialCompetency.objects.filter(page__in=pages.order_by().values("pk"))
-            .values_list("competency_id")
-            .annotate(n=Count("page_id", distinct=True))
-            .order_by("-n", "competency_id")[:COMPETENCY_FACET_SIZE]
-        )
-        missing = set(self.params.competencies) - set(counts)
-        if missing:
-            counts.update(
-                MicrocredentialCompetency.objects.filter(
-                    page__in=pages.order_by().values("pk"), competency_id__in=missing
-                )
-                .values_list("competency_id")
-                .annotate(n=Count("page_id", distinct=True))
-            )
+    def competency_facet(self, all_counts):
+        """The COMPETENCY_FACET_SIZE most frequent competencies, and the selected ones."""
+        counts = dict(sorted(all_counts.items(), key=lambda item: (-item[1], item[0]))[:COMPETENCY_FACET_SIZE])
+        for pk in set(self.params.competencies) - set(counts):
+            if pk in all_counts:
+                counts[pk] = all_counts[pk]
         wanted = set(counts) | set(self.params.competencies)
         competencies = Competency.objects.filter(pk__in=wanted).select_related("framework")
         values = [
@@ -358,6 +342,123 @@ class CatalogSearch:
         ]
         values.sort(key=lambda v: (v.group, -v.count, v.label))
         return Facet("competency", "Competency", values)
+
+
+class FacetCounts:
+    """Facet counts of a candidate set, read in one statement.
+
+    Each facet's counts apply every *other* selected facet. Rather than one query (and one
+    pass over the candidates) per facet, the candidates are read once, in a CTE, each with a
+    bit mask: one bit per selected facet's condition (true when the credential passes it) and
+    one per value of the single-valued facets (level, format, credit, price, hours). The
+    statement then returns, as (kind, key, count) rows:
+
+    - "mask": how many candidates have each mask (a few hundred distinct masks at most), from
+      which Python adds up every single-valued facet count;
+    - "provider", "cobrand", "competency": counts per partner (as provider, as co-brand) and per
+      competency of the candidates passing every facet except the partner (competency) one;
+    - "passing" (on request): the ids passing every facet.
+
+    The conditions are the ORM's own (facet_filters, SIMPLE_FACETS), compiled by the ORM, so
+    their meaning — NULLs included — is the same as in a filter; only the wrapping is SQL, and
+    it runs on PostgreSQL and SQLite alike.
+    """
+
+    def __init__(self, filters):
+        """`filters`: the selected facets' conditions, by facet name (facet_filters())."""
+        self.conditions = [(("filter", name), condition) for name, condition in filters.items()]
+        self.conditions += [
+            (("value", name, value), condition)
+            for name, by_value in SIMPLE_FACETS.items()
+            for value, condition in by_value.items()
+        ]
+        self.bits = {key: 1 << index for index, (key, _) in enumerate(self.conditions)}
+        self.masks = {}
+        self.providers = {}
+        self.cobrands = {}
+        self.competencies = {}
+        self.passing = set()
+
+    @classmethod
+    def compute(cls, candidates, filters, with_passing=False):
+        counts = cls(filters)
+        with connection.cursor() as cursor:
+            cursor.execute(*counts.statement(candidates, with_passing))
+            counts.read(cursor.fetchall())
+        return counts
+
+    def others(self, facet=None):
+        """The bits of every selected facet except `facet`."""
+        return sum(bit for key, bit in self.bits.items() if key[0] == "filter" and key[1] != facet)
+
+    def simple(self, facet, value):
+        wanted = self.bits["value", facet, value]
+        others = self.others(facet)
+        return sum(count for mask, count in self.masks.items() if mask & wanted and mask & others == others)
+
+    @property
+    def partners(self):
+        # A co-branding partner is never the provider too (the editor refuses it), so the
+        # two counts add up without double counting.
+        counts = dict(self.providers)
+        for partner_id, count in self.cobrands.items():
+            counts[partner_id] = counts.get(partner_id, 0) + count
+        return counts
+
+    def statement(self, candidates, with_passing):
+        mask = sum(
+            (Case(When(condition, then=Value(self.bits[key])), default=Value(0)) for key, condition in self.conditions),
+            start=Value(0),
+        )
+        candidates = candidates.order_by().values(facet_pk=F("pk"), facet_provider=F("provider_id"), facet_mask=mask)
+        candidates_sql, params = candidates.query.sql_with_params()
+
+        def passing(facet=None):
+            """The condition for passing every selected facet except `facet`."""
+            required = self.others(facet)
+            return f"(facet_mask & {required}) = {required}" if required else "1 = 1"
+
+        def links(model, key):
+            table, page = model._meta.db_table, model._meta.get_field("page").column
+            column = model._meta.get_field(key).column
+            members = f"SELECT facet_pk FROM {CANDIDATES} WHERE {passing(key)}"
+            if connection.vendor == "postgresql":
+                # As an array, the ids probe the unique (page, key) index, about twice as fast
+                # as the hash join over every link that PostgreSQL picks for IN or JOIN.
+                members = f"= ANY(ARRAY({members}))"
+            else:
+                members = f"IN ({members})"
+            return f"SELECT %s, l.{column}, COUNT(*) FROM {table} l WHERE l.{page} {members} GROUP BY l.{column}"
+
+        # Links are unique per (credential, partner) and per (credential, competency), so
+        # counting links counts credentials.
+        branches = [
+            ("mask", f"SELECT %s, facet_mask, COUNT(*) FROM {CANDIDATES} GROUP BY facet_mask"),
+            (
+                "provider",
+                f"SELECT %s, facet_provider, COUNT(*) FROM {CANDIDATES} "
+                f"WHERE facet_provider IS NOT NULL AND {passing('partner')} GROUP BY facet_provider",
+            ),
+            ("cobrand", links(MicrocredentialPartner, "partner")),
+            ("competency", links(MicrocredentialCompetency, "competency")),
+        ]
+        if with_passing:
+            branches.append(("passing", f"SELECT %s, facet_pk, 1 FROM {CANDIDATES} WHERE {passing()}"))
+        sql = f"WITH {CANDIDATES} AS ({candidates_sql}) " + " UNION ALL ".join(branch for _, branch in branches)
+        return sql, [*params, *(kind for kind, _ in branches)]
+
+    def read(self, rows):
+        by_kind = {
+            "mask": self.masks,
+            "provider": self.providers,
+            "cobrand": self.cobrands,
+            "competency": self.competencies,
+        }
+        for kind, key, count in rows:
+            if kind == "passing":
+                self.passing.add(key)
+            else:
+                by_kind[kind][key] = count
 
 
 def uses_database_backend():

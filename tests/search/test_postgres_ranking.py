@@ -1,0 +1,108 @@
+"""The one-statement PostgreSQL ranking (search/postgres_ranking.py) gives exactly the order of
+the generic path: the backend's own ranked query, then `_relevance_order`'s title and
+competency signals. PostgreSQL only; the generic path is what SQLite's shared tests cover."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Competency
+from search import postgres_ranking
+from search.catalog_cache import AnswerCache
+from search.catalog_search import CatalogSearch
+from search.forms import parse_search_params
+from tests.builders import make_credential
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="search/postgres_ranking.py serves only Wagtail's PostgreSQL search backend",
+    ),
+]
+
+
+@pytest.fixture
+def ranked_catalog(partner, framework):
+    """Credentials whose relevance differs in each signal: title words, a linked competency
+    whose statement has the word, how often and where the body has the words, exact ties."""
+    competency_framework, plain = framework
+    interpret = Competency.objects.create(
+        framework=competency_framework, human_coding_scheme="DR.1", full_statement="Interpret data reports"
+    )
+    filler = plain[:1]
+    pages = {
+        "both words in title": make_credential(partner, filler, title="Data Reports", summary="Learn it."),
+        "one word in title": make_credential(partner, filler, title="Data Basics", summary="Weekly reports."),
+        "other word in title": make_credential(partner, filler, title="Reports at Work", summary="With data."),
+        "competency": make_credential(partner, [interpret], title="Spreadsheet Skills", summary="Office work."),
+        "body, often": make_credential(
+            partner, filler, title="Office Skills", summary="Data, data and more data in reports and reports."
+        ),
+        "body, once": make_credential(
+            partner, filler, title="Office Skills Two", summary="A long introduction to office life with data reports."
+        ),
+        "twin 1": make_credential(partner, filler, title="Twin Course", summary="Data reports."),
+        "twin 2": make_credential(partner, filler, title="Twin Course", summary="Data reports."),
+        "unrelated": make_credential(partner, filler, title="Welding", summary="Metal work."),
+    }
+    make_credential(partner, filler, title="Data Reports Draft", summary="Data reports.", live=False)
+    return pages
+
+
+def search_for(text):
+    return CatalogSearch(parse_search_params(QueryDict(f"q={text}")), cache=AnswerCache(enabled=False))
+
+
+def generic_order(search):
+    """What CatalogSearch did before (and still does on other backends): the backend's ranked
+    queryset, then the relevance signals applied in Python."""
+    results = search.base.search(search.terms, operator="and")
+    return search._relevance_order(list(results.get_queryset().values_list("pk", flat=True)))
+
+
+@pytest.mark.parametrize("text", ["data reports", "data", "reports", "DR.1", "c data", "office", "x", "zzzz"])
+def test_same_order_as_the_generic_path(ranked_catalog, text):
+    search = search_for(text)
+    assert postgres_ranking.applies(search.base.search(search.terms, operator="and"))
+    assert search._match_text() == generic_order(search)
+
+
+def test_order_follows_the_signals_then_the_rank(ranked_catalog):
+    pages = ranked_catalog
+    names = {page.pk: name for name, page in pages.items()}
+    order = [names[pk] for pk in search_for("data reports")._match_text()]
+    assert order[0] == "both words in title"
+    assert set(order[1:3]) == {"one word in title", "other word in title"}
+    assert order[3] == "competency"
+    # Body matches after them, the more frequent first; equal ranks by id, newest first.
+    assert order.index("body, often") < order.index("body, once")
+    assert order.index("twin 2") + 1 == order.index("twin 1")
+    assert "unrelated" not in order and len(order) == 8  # and the draft is not there
+
+
+def test_backend_rank_alone_is_the_backends_order(ranked_catalog):
+    """Without signal words, the statement orders exactly as the backend's own query."""
+    for text in ("data reports", "data", "office"):
+        results = search_for(text).base.search(text, operator="and")
+        assert postgres_ranking.ranked_ids(results, [], []) == list(results.get_queryset().values_list("pk", flat=True))
+
+
+def test_matching_and_ranking_take_two_queries_whatever_the_number_of_matches(ranked_catalog, partner, framework):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            search_for("data reports")._match_text()
+        return len(queries)
+
+    few = count()
+    for number in range(15):
+        make_credential(partner, framework[1][:1], title=f"Data Reports {number}")
+    assert count() == few == 2  # matching competencies, then the ranking statement
+
+
+def test_the_title_body_index_exists():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_indexentry_title_body_gin'")
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition and "(title || body)" in definition
