@@ -30,10 +30,14 @@ def framework(db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (search vocabulary, login throttling, renditions)."""
+    """Each test starts with empty caches: Django's cache (search answers and vocabulary, login
+    throttling, renditions) and the content-type cache, whose ids go stale when a live-server
+    test flushes the database and the next test re-creates content types with other ids."""
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     cache.clear()
+    ContentType.objects.clear_cache()
     yield
 
 
@@ -59,6 +63,11 @@ def register_stripe_webhook(stripe_settings, localstripe):
     registered = []
 
     def register(url):
+        # localstripe sends each event about a second after it happens, to the endpoints registered
+        # by then: wait that second out, so payments from earlier tests in this worker are not
+        # delivered to this test's server.
+        if not registered:
+            time.sleep(1.2)
         name = f"test{len(registered)}-{time.monotonic_ns()}"
         response = requests.post(
             f"{localstripe}/_config/webhooks/{name}",
