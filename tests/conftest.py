@@ -83,3 +83,7 @@ def register_stripe_webhook(stripe_settings, localstripe):
         requests.post(
             f"{localstripe}/_config/webhooks/{name}", data={"url": "http://127.0.0.1:9/", "secret": "x"}, timeout=5
         )
+    if registered:
+        # Let deliveries already on their way land now, while this test's database still exists;
+        # one arriving after the database is flushed would write rows into the next test's.
+        time.sleep(1.5)

@@ -3,12 +3,13 @@ declined card first, then a good one — and finds both in My learning. Stripe i
 with its fake Stripe.js (patched by devtools/localstripe_server.py to send the typed card)."""
 
 import re
+import time
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from checkout.models import CreditStatus, Enrolment, Order, OrderStatus
+from checkout.models import CreditStatus, Enrolment, Order, OrderStatus, PaymentEvent
 from tests.builders import make_credential
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -68,5 +69,11 @@ def test_sign_up_and_buy_a_credential_with_credit(live_server, page, register_st
     axe_check(page)
     page.screenshot(path=str(tmp_path / "my-learning.png"), full_page=True)
 
+    # The webhook arrives about a second after the payment and finds the order already paid.
+    deadline = time.monotonic() + 15
+    while not PaymentEvent.objects.filter(event_type="payment_intent.succeeded").exists():
+        assert time.monotonic() < deadline, "localstripe's webhook never arrived"
+        time.sleep(0.1)
+    assert PaymentEvent.objects.get(event_type="payment_intent.succeeded").outcome in ("already paid", "fulfilled")
     enrolment = Enrolment.objects.get()
     assert enrolment.user.email == "new.learner@example.org" and enrolment.credit_status == CreditStatus.PURCHASED
