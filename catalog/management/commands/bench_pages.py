@@ -1,11 +1,9 @@
 import statistics
-import tempfile
 import time
 
 from django.core.management.base import BaseCommand
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
-from django.test import Client, override_settings
+from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from catalog.demo.builder import DemoBuilder, generate_credentials
@@ -16,6 +14,7 @@ from catalog.models import (
     MicrocredentialCompetency,
     MicrocredentialPage,
 )
+from devtools.benchmarking import percentile, throwaway_database
 from partners.models import PartnerPage
 
 
@@ -30,23 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=50, help="Requests per measurement (default 50).")
 
     def handle(self, *args, repeat, **options):
-        old_name = connection.settings_dict["NAME"]
-        creation = connection.creation
-        self.stdout.write(f"Creating a throwaway {connection.vendor} database…")
-        creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        # Keep one connection for the whole run, as Django's TestCase does, so that query
-        # capture sees every request's queries and timings exclude reconnects.
-        request_started.disconnect(close_old_connections)
-        request_finished.disconnect(close_old_connections)
-        try:
-            with tempfile.TemporaryDirectory() as media, override_settings(
-                MEDIA_ROOT=media,
-                ALLOWED_HOSTS=["*"],
-                TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
-            ):
-                rows = self.measure(repeat)
-        finally:
-            creation.destroy_test_db(old_name, verbosity=0)
+        with throwaway_database(self.stdout):
+            rows = self.measure(repeat)
         self.stdout.write("")
         self.stdout.write(f"| page | queries | median ms | p95 ms |  ({connection.vendor}, {repeat} requests each)")
         self.stdout.write("|---|---|---|---|")
@@ -100,5 +84,4 @@ class Command(BaseCommand):
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
-        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-        return query_count, statistics.median(timings), p95
+        return query_count, statistics.median(timings), percentile(timings, 0.95)

@@ -4,15 +4,13 @@ import hashlib
 import hmac
 import json
 import statistics
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,13 +20,10 @@ from catalog.models import MicrocredentialPage
 from checkout.models import Enrolment
 from checkout.payments import ensure_payment_intent, stripe_client
 from checkout.services import create_order
+from devtools.benchmarking import percentile, throwaway_database
 from devtools.localstripe_process import running_localstripe
 
 SECRET = "whsec_benchmark"
-
-
-def percentile(sorted_values, fraction):
-    return sorted_values[max(0, int(len(sorted_values) * fraction + 0.5) - 1)]
 
 
 class Command(BaseCommand):
@@ -46,23 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args, orders, **options):
         if orders < 1:
             raise CommandError("--orders must be at least 1.")
-        old_name = connection.settings_dict["NAME"]
-        creation = connection.creation
-        self.stdout.write(f"Creating a throwaway {connection.vendor} database…")
-        creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        request_started.disconnect(close_old_connections)
-        request_finished.disconnect(close_old_connections)
-        try:
-            with tempfile.TemporaryDirectory() as media, running_localstripe(Path(media) / "stripe.pickle") as base, override_settings(
-                MEDIA_ROOT=media,
-                ALLOWED_HOSTS=["*"],
-                STRIPE_API_BASE=base,
-                STRIPE_WEBHOOK_SECRET=SECRET,
-                TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
-            ):
+        with throwaway_database(self.stdout) as media, running_localstripe(Path(media) / "stripe.pickle") as base:
+            with override_settings(STRIPE_API_BASE=base, STRIPE_WEBHOOK_SECRET=SECRET):
                 results = self.measure(orders)
-        finally:
-            creation.destroy_test_db(old_name, verbosity=0)
         self.stdout.write("")
         self.stdout.write(f"| webhook event | events | queries | p50 ms | p95 ms | max ms |  ({connection.vendor})")
         self.stdout.write("|---|---|---|---|---|---|")

@@ -1,0 +1,39 @@
+"""What the benchmark commands (bench_pages, bench_webhook) share: a throwaway database and p95."""
+
+import math
+import tempfile
+from contextlib import contextmanager
+
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test import override_settings
+
+
+@contextmanager
+def throwaway_database(stdout, **settings):
+    """A fresh test database on the configured engine, so the user's data is untouched.
+
+    Keeps one connection for the whole run, as Django's TestCase does, so that query capture sees
+    every request's queries and timings exclude reconnects. Yields a temporary MEDIA_ROOT.
+    """
+    old_name = connection.settings_dict["NAME"]
+    creation = connection.creation
+    stdout.write(f"Creating a throwaway {connection.vendor} database…")
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with tempfile.TemporaryDirectory() as media, override_settings(
+            MEDIA_ROOT=media,
+            ALLOWED_HOSTS=["*"],
+            TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+            **settings,
+        ):
+            yield media
+    finally:
+        creation.destroy_test_db(old_name, verbosity=0)
+
+
+def percentile(sorted_values, fraction):
+    """Nearest-rank percentile of an already sorted list (p95: fraction=0.95)."""
+    return sorted_values[max(0, math.ceil(len(sorted_values) * fraction) - 1)]
