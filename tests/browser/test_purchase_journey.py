@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from checkout.models import CreditStatus, Enrolment, Order, OrderStatus, PaymentEvent
 from tests.builders import make_credential
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def type_card(page, number):

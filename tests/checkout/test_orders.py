@@ -117,13 +117,11 @@ def test_order_status_changes_follow_the_allowed_transitions(learner, asu_course
         order.transition_to(OrderStatus.PENDING)
 
 
-# serialized_rollback like every transactional test here: a plain flush re-creates content types,
-# which the next serialized_rollback test would then insert twice.
 @pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="needs PostgreSQL: SQLite serialises writers, so there is no real concurrency to test",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_fulfilments_enrol_once(learner, asu_course):
     order = create_order(learner, asu_course.pk, include_credit=True)
     barrier = threading.Barrier(20)
