@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.utils.functional import cached_property
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from catalog.models import (
@@ -291,7 +292,20 @@ class CatalogSearch:
         """Every facet count (and, for a filtered relevance order, the passing ids) from one
         statement: see FacetCounts."""
         with_passing = self.params.sort == "relevance" and self._match_ids is not None and bool(self.facet_filters())
-        return FacetCounts.compute(self.unfiltered(), self.facet_filters(), with_passing)
+        return FacetCounts.compute(self.facet_candidates(), self.facet_filters(), with_passing)
+
+    def facet_candidates(self):
+        """The credentials whose facets are counted: the text's matches, or every live one.
+
+        Without a text that is `live()`, but without its join: `live` is a column of Wagtail's
+        page table, and joining all 20,000 credentials to it only to test one column took
+        about a third of the facet statement. The pages that are not live are few (a partial
+        index holds them on PostgreSQL, migration search/0003), so excluding them reads one
+        small set, once.
+        """
+        if self._match_ids is not None:
+            return self.unfiltered()
+        return MicrocredentialPage.objects.exclude(pk__in=Page.objects.filter(live=False).order_by().values("pk"))
 
     def unfiltered(self):
         if self._match_ids is not None:

@@ -101,8 +101,40 @@ def test_matching_and_ranking_take_two_queries_whatever_the_number_of_matches(ra
     assert count() == few == 2  # matching competencies, then the ranking statement
 
 
-def test_the_title_body_index_exists():
+def index_definition(name):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_indexentry_title_body_gin'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
         (definition,) = cursor.fetchone()
-    assert "gin" in definition and "(title || body)" in definition
+    return definition
+
+
+def test_the_indexes_the_statement_reads_exist():
+    assert "gin" in (definition := index_definition("search_indexentry_title_body_gin"))
+    assert "(title || body)" in definition
+    assert "gin_trgm_ops" in (definition := index_definition("search_page_title_upper_trgm"))
+    assert "upper" in definition
+    assert "WHERE (NOT live)" in index_definition("search_page_not_live")
+
+
+def test_the_statement_reads_sets_instead_of_joining_the_page_table(ranked_catalog):
+    """The point of the statement's shape: no join of the matches to the page tables (it cost
+    two index probes per match), the live test and the title test as sets read once."""
+    with CaptureQueriesContext(connection) as queries:
+        search_for("data reports")._match_text()
+    statement = queries[-1]["sql"]
+    assert " JOIN " not in statement.upper()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Nested Loop" not in plan.split("CTE Scan")[-1]  # after the matches: hashed sets only
+    assert plan.count("hashed SubPlan") >= 3  # not live, title words, linked competencies
+
+
+def test_other_querysets_keep_the_backends_own_query(ranked_catalog):
+    """The statement reproduces `live()` itself; a search of any other queryset falls back."""
+    from catalog.models import MicrocredentialPage
+
+    results = MicrocredentialPage.objects.live().filter(level=1).search("data", operator="and")
+    assert not postgres_ranking.applies(results)
+    with pytest.raises(ValueError):
+        postgres_ranking.ranked_ids(results, ["data"], [])
