@@ -8,6 +8,7 @@ skills at an advanced level outranks one that covers them at a foundational leve
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Sum
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage, PathwayStep
@@ -118,14 +119,33 @@ def skills_search(competency_ids, page_number=1, per_page=20):
 
 
 def ranked_page_ids(competency_ids):
-    """Live credentials certifying any of `competency_ids`: most covered first, then deepest."""
-    rows = (
-        MicrocredentialCompetency.objects.filter(competency_id__in=competency_ids, page__live=True)
+    """Live credentials certifying any of `competency_ids`: most covered first, then deepest,
+    then by title and id.
+
+    The links are counted per credential first, and only the counts are joined to the page
+    table (for `live` and the title). Grouping the joined rows instead made the database carry
+    each title through the grouping, sorting 12,000 rows twice for five common competencies.
+    COUNT(*) counts competencies: a credential links a competency once at most (the
+    `unique_competency_per_credential` constraint), so no DISTINCT, which would force a sort.
+    """
+    from wagtail.models import Page
+
+    counts_sql, counts_params = (
+        MicrocredentialCompetency.objects.filter(competency_id__in=competency_ids)
+        .order_by()
         .values("page_id")
-        .annotate(covered=Count("competency_id", distinct=True), depth=Sum("proficiency_level"))
-        .order_by("-covered", "-depth", "page__title", "page_id")
+        .annotate(covered=Count("*"), depth=Sum("proficiency_level"))
+        .query.sql_with_params()
     )
-    return [row["page_id"] for row in rows]
+    page = Page._meta
+    sql = (
+        f"WITH skill_counts AS ({counts_sql}) "
+        f"SELECT c.page_id FROM skill_counts c JOIN {page.db_table} p ON p.{page.pk.column} = c.page_id "
+        "WHERE p.live ORDER BY c.covered DESC, c.depth DESC, p.title ASC, c.page_id ASC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, counts_params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def suggest_pathways(competency_ids):
