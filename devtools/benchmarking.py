@@ -1,7 +1,9 @@
-"""What the benchmark commands (bench_pages, bench_webhook) share: a throwaway database and p95."""
+"""What the benchmark commands share: a throwaway database, p95, and a machine yardstick."""
 
 import math
+import statistics
 import tempfile
+import time
 from contextlib import contextmanager
 
 from django.core.signals import request_finished, request_started
@@ -37,3 +39,26 @@ def throwaway_database(stdout, **settings):
 def percentile(sorted_values, fraction):
     """Nearest-rank percentile of an already sorted list (p95: fraction=0.95)."""
     return sorted_values[max(0, math.ceil(len(sorted_values) * fraction) - 1)]
+
+
+def machine_yardstick():
+    """(Python ms, database round trip ms): how fast this machine is right now.
+
+    Shared VMs drift (the same statement measured 30 and 50 ms minutes apart), so a benchmark's
+    figures are only comparable with figures taken on an equally fast machine. Printed with
+    them, a fixed pure-Python workload (the median of 5 runs of summing a million integers) and
+    the median of 50 `SELECT 1` round trips say which kind of minute a run had.
+    """
+    python = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(1_000_000))
+        python.append((time.perf_counter() - started) * 1000)
+    round_trips = []
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            started = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            round_trips.append((time.perf_counter() - started) * 1000)
+    return statistics.median(python), statistics.median(round_trips)

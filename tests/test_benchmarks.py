@@ -1,0 +1,45 @@
+"""The benchmark commands' shared parts, and bench_search end to end on a tiny catalog (its
+figures are not checked: speed is measured by running it, see docs/PERFORMANCE.md)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from devtools.benchmarking import machine_yardstick, percentile
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 31))  # 30 timings
+    assert percentile(values, 0.95) == 29  # ceil(28.5): the 29th, not the 28th
+    assert percentile(values, 0.5) == 15
+    assert percentile(list(range(1, 21)), 0.95) == 19
+    assert percentile([7.0], 0.95) == 7.0
+
+
+@pytest.mark.django_db
+def test_machine_yardstick_measures_python_and_a_round_trip():
+    python_ms, round_trip_ms = machine_yardstick()
+    assert python_ms > 0 and round_trip_ms > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_search_seeds_a_catalog_and_reports_every_search():
+    out = io.StringIO()
+    call_command("bench_search", scale=20, repeat=2, stdout=out)
+    report = out.getvalue()
+    assert "machine yardstick at start / end" in report
+    rows = [line for line in report.splitlines() if line.startswith("| ") and "`/" in line]
+    assert [row.split(" | ")[0].lstrip("| ") for row in rows] == [
+        "plain text",
+        "text + two facets",
+        "facets only",
+        "skills search, 5 competencies",
+        "autocomplete",
+    ]
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        results, queries = cells[2], cells[3]
+        assert results.isdigit()
+        cold, warm = queries.split(" / ")
+        assert cold.isdigit() and warm.isdigit() and int(warm) <= int(cold)
