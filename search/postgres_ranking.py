@@ -24,8 +24,11 @@ from django.db import connection
 from django.db.models.sql import Query
 from modelsearch.query import PlainText
 from modelsearch.utils import get_descendants_content_types_pks
+from wagtail.models import Page
 
 from catalog.models import MicrocredentialCompetency
+
+from .lookups import not_live_pages
 
 # The boost the backend gives the body vector (`get_index_vectors`).
 BODY_BOOST = 1.0
@@ -94,14 +97,12 @@ def ranked_ids(results, title_words, competency_ids):
     `icontains`), the credentials linked to a matching competency. Migration 0003 builds the
     two indexes; without them the sets are still read once, by a sequential scan.
     """
-    from wagtail.models import Page
-
     if not searches_live_pages(results):
         raise ValueError("ranked_ids ranks the live pages of a model: search model.objects.live()")
     match_sql, match_params = matches_sql(results)
     order_by = []  # the signals, strongest first, each "CASE WHEN m.id IN (a set) …"
     conditions = []  # their parameters, in the same order
-    not_live_sql, not_live_params = Page.objects.filter(live=False).order_by().values("pk").query.sql_with_params()
+    not_live_sql, not_live_params = not_live_pages().query.sql_with_params()
     title_hits = []
     for word in title_words:
         sql, params = Page.objects.filter(title__icontains=word).order_by().values("pk").query.sql_with_params()

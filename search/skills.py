@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Sum
+from wagtail.models import Page
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage, PathwayStep
 
@@ -128,8 +129,6 @@ def ranked_page_ids(competency_ids):
     COUNT(*) counts competencies: a credential links a competency once at most (the
     `unique_competency_per_credential` constraint), so no DISTINCT, which would force a sort.
     """
-    from wagtail.models import Page
-
     counts_sql, counts_params = (
         MicrocredentialCompetency.objects.filter(competency_id__in=competency_ids)
         .order_by()
