@@ -32,7 +32,7 @@ class Ids:
     """Integer primary keys for `__any`, in order; not iterable, so the ORM does not walk it."""
 
     def __init__(self, values):
-        self.values = [int(value) for value in values]
+        self.values = list(map(int, values))  # ints only: the literal is built from them
 
     @cached_property
     def literal(self):

@@ -138,3 +138,22 @@ def test_other_querysets_keep_the_backends_own_query(ranked_catalog):
     assert not postgres_ranking.applies(results)
     with pytest.raises(ValueError):
         postgres_ranking.ranked_ids(results, ["data"], [])
+
+
+def test_only_a_search_of_exactly_the_live_rows_takes_the_statement(ranked_catalog):
+    """`searches_live_pages` compares filters and joins, not SQL text: what only orders or
+    selects differently still qualifies; whatever changes the rows does not."""
+    from catalog.models import MicrocredentialPage as Credential
+
+    def qualifies(queryset):
+        return postgres_ranking.searches_live_pages(queryset.search("data", operator="and"))
+
+    assert qualifies(Credential.objects.live())
+    assert qualifies(Credential.objects.live().order_by("title"))
+    assert qualifies(Credential.objects.live().select_related("provider"))
+    assert not qualifies(Credential.objects.all())
+    assert not qualifies(Credential.objects.not_live())
+    assert not qualifies(Credential.objects.live().exclude(level=1))
+    assert not qualifies(Credential.objects.live().filter(live=True))  # a second, equal condition
+    assert not qualifies(Credential.objects.live()[:5])
+    assert not qualifies(Credential.objects.live().extra(tables=["wagtailcore_site"]))
