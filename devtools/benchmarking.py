@@ -41,6 +41,14 @@ def percentile(sorted_values, fraction):
     return sorted_values[max(0, math.ceil(len(sorted_values) * fraction) - 1)]
 
 
+def machine_probe():
+    """Milliseconds to sum 100,000 integers: a small fixed workload timed between measured
+    requests, whose spread shows how steady the machine was during a run."""
+    started = time.perf_counter()
+    sum(range(100_000))
+    return (time.perf_counter() - started) * 1000
+
+
 def machine_yardstick():
     """(Python ms, database round trip ms): how fast this machine is right now.
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from devtools.benchmarking import machine_yardstick, percentile
+from devtools.benchmarking import machine_probe, machine_yardstick, percentile
 
 
 def test_percentile_is_nearest_rank():
@@ -23,12 +23,18 @@ def test_machine_yardstick_measures_python_and_a_round_trip():
     assert python_ms > 0 and round_trip_ms > 0
 
 
+def test_machine_probe_times_a_fixed_workload():
+    assert 0 < machine_probe() < 10_000
+
+
 @pytest.mark.django_db(transaction=True)
 def test_bench_search_seeds_a_catalog_and_reports_every_search():
     out = io.StringIO()
     call_command("bench_search", scale=20, repeat=2, stdout=out)
     report = out.getvalue()
     assert "machine yardstick at start / end" in report
+    assert "machine probe before each timed request" in report
+    assert "the searches taken in turn" in report
     rows = [line for line in report.splitlines() if line.startswith("| ") and "`/" in line]
     assert [row.split(" | ")[0].lstrip("| ") for row in rows] == [
         "plain text",

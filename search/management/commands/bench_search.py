@@ -9,7 +9,7 @@ from django.db import close_old_connections, connection
 from django.test import Client, override_settings
 
 from catalog.models import Competency, MicrocredentialPage
-from devtools.benchmarking import machine_yardstick, percentile
+from devtools.benchmarking import machine_probe, machine_yardstick, percentile
 from search.catalog_cache import bump_catalog_version
 
 
@@ -51,12 +51,15 @@ class Command(BaseCommand):
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         client = Client()
-        rows = []
         yardsticks = [machine_yardstick()]
+        probes = []
         try:
             with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
-                for label, url in cases:
-                    rows.append((label, url, *self.measure(client, url, repeat)))
+                results = [self.warm_up(client, url) for _, url in cases]
+                cold = self.timed(client, [url for _, url in cases], repeat, bump=True, probes=probes)
+                for _, url in cases:
+                    client.get(url)  # the cold run's bumps left nothing cached for the warm run
+                warm = self.timed(client, [url for _, url in cases], repeat, bump=False, probes=probes)
         finally:
             request_started.connect(close_old_connections)
             request_finished.connect(close_old_connections)
@@ -69,52 +72,78 @@ class Command(BaseCommand):
                 yardsticks[0][0], yardsticks[1][0], yardsticks[0][1], yardsticks[1][1]
             )
         )
+        probes.sort()
         self.stdout.write(
-            f"{connection.vendor}, search backend {backend}, {total:,} live credentials, {repeat} requests each"
+            "machine probe before each timed request (summing 100,000 integers): p50 {:.2f} ms, p95 {:.2f} ms, "
+            "max {:.2f} ms; a p95 well above the p50 means the machine itself slowed down during the run, "
+            "and the searches' p95 shows it too".format(
+                statistics.median(probes), percentile(probes, 0.95), probes[-1]
+            )
         )
         self.stdout.write(
-            "| search | URL | results | queries cold / warm | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms |"
+            f"{connection.vendor}, search backend {backend}, {total:,} live credentials, {repeat} requests each, "
+            "the searches taken in turn"
         )
-        self.stdout.write("|---|---|---|---|---|---|---|---|")
-        for label, url, results, cold, warm in rows:
+        self.stdout.write(
+            "| search | URL | results | queries cold / warm | cold min ms | cold p50 ms | cold p95 ms "
+            "| warm p50 ms | warm p95 ms |"
+        )
+        self.stdout.write("|---|---|---|---|---|---|---|---|---|")
+        for (label, url), count, cold, warm in zip(cases, results, cold, warm):
             self.stdout.write(
-                f"| {label} | `{url}` | {results} | {cold[0]} / {warm[0]} "
-                f"| {cold[1]:.1f} | {cold[2]:.1f} | {warm[1]:.1f} | {warm[2]:.1f} |"
+                f"| {label} | `{url}` | {count} | {cold[0]} / {warm[0]} "
+                f"| {cold[3]:.1f} | {cold[1]:.1f} | {cold[2]:.1f} | {warm[1]:.1f} | {warm[2]:.1f} |"
             )
 
-    def measure(self, client, url, repeat):
-        response = client.get(url)  # warm up (code paths, connection, database caches)
+    def warm_up(self, client, url):
+        """One untimed request (code paths, connection, database caches); the result count."""
+        response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        results = self.result_count(response)
-        cold = self.timed(client, url, repeat, bump=True)
-        warm = self.timed(client, url, repeat, bump=False)
-        return results, cold, warm
+        return self.result_count(response)
 
-    def timed(self, client, url, repeat, bump):
-        """(queries per request, p50 ms, p95 ms); with `bump`, every request is a cache miss.
+    def timed(self, client, urls, repeat, bump, probes):
+        """For each URL, (queries per request, p50 ms, p95 ms, min ms); with `bump`, every request
+        is a cache miss. The minimum is the search's own cost at the machine's quietest moment:
+        the figure to compare code versions by when the machine is unsteady.
+
+        The URLs are requested in turn, `repeat` rounds, so a minute in which the shared machine
+        slows down hits every search alike instead of one search's whole series. Before each
+        request, outside the timed part, `machine_probe()` times a fixed Python workload into
+        `probes`.
 
         Queries are counted for every timed request (a counter, not a capture: nothing is
         kept), so a cold run whose requests did not all do the same work (some answered from
         the cache after all) shows as a range, e.g. "5-10", instead of passing unnoticed.
         """
-        counts = []
+        counts = {url: [] for url in urls}
+        timings = {url: [] for url in urls}
 
         def count(execute, sql, params, many, context):
-            counts[-1] += 1
+            counts[url][-1] += 1
             return execute(sql, params, many, context)
 
-        timings = []
         for _ in range(repeat):
-            if bump:
-                bump_catalog_version()  # outside the timed part, and not counted
-            counts.append(0)
-            with connection.execute_wrapper(count):
-                started = time.perf_counter()
-                client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        low, high = min(counts), max(counts)
-        return (low if low == high else f"{low}-{high}"), statistics.median(timings), percentile(timings, 0.95)
+            for url in urls:
+                if bump:
+                    bump_catalog_version()  # outside the timed part, and not counted
+                probes.append(machine_probe())
+                counts[url].append(0)
+                with connection.execute_wrapper(count):
+                    started = time.perf_counter()
+                    client.get(url)
+                    timings[url].append((time.perf_counter() - started) * 1000)
+        measured = []
+        for url in urls:
+            low, high = min(counts[url]), max(counts[url])
+            measured.append(
+                (
+                    low if low == high else f"{low}-{high}",
+                    statistics.median(timings[url]),
+                    percentile(sorted(timings[url]), 0.95),
+                    min(timings[url]),
+                )
+            )
+        return measured
 
     def result_count(self, response):
         if response["Content-Type"].startswith("application/json"):
