@@ -41,11 +41,11 @@ def percentile(sorted_values, fraction):
     return sorted_values[max(0, math.ceil(len(sorted_values) * fraction) - 1)]
 
 
-def machine_probe():
-    """Milliseconds to sum 100,000 integers: a small fixed workload timed between measured
-    requests, whose spread shows how steady the machine was during a run."""
+def machine_probe(size=100_000):
+    """Milliseconds to sum `size` integers: a fixed workload, timed between measured requests
+    (the spread shows how steady the machine was during a run) and by `machine_yardstick`."""
     started = time.perf_counter()
-    sum(range(100_000))
+    sum(range(size))
     return (time.perf_counter() - started) * 1000
 
 
@@ -57,11 +57,7 @@ def machine_yardstick():
     them, a fixed pure-Python workload (the median of 5 runs of summing a million integers) and
     the median of 50 `SELECT 1` round trips say which kind of minute a run had.
     """
-    python = []
-    for _ in range(5):
-        started = time.perf_counter()
-        sum(range(1_000_000))
-        python.append((time.perf_counter() - started) * 1000)
+    python = [machine_probe(1_000_000) for _ in range(5)]
     round_trips = []
     with connection.cursor() as cursor:
         for _ in range(50):

@@ -51,15 +51,16 @@ class Command(BaseCommand):
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         client = Client()
+        urls = [url for _, url in cases]
         yardsticks = [machine_yardstick()]
         probes = []
         try:
             with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
-                results = [self.warm_up(client, url) for _, url in cases]
-                cold = self.timed(client, [url for _, url in cases], repeat, bump=True, probes=probes)
-                for _, url in cases:
+                results = [self.warm_up(client, url) for url in urls]
+                cold = self.timed(client, urls, repeat, bump=True, probes=probes)
+                for url in urls:
                     client.get(url)  # the cold run's bumps left nothing cached for the warm run
-                warm = self.timed(client, [url for _, url in cases], repeat, bump=False, probes=probes)
+                warm = self.timed(client, urls, repeat, bump=False, probes=probes)
         finally:
             request_started.connect(close_old_connections)
             request_finished.connect(close_old_connections)
