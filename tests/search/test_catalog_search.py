@@ -187,10 +187,23 @@ class TestPage:
 PARAM_NAMES = [
     "q", "page", "per_page", "sort", "level", "format", "credit", "price", "hours", "partner", "competency",
     "find", "x",
+    # Wagtail's API v2 (field filters apply with a type: see SEARCH_URLS)
+    "search", "search_operator", "fields", "order", "limit", "offset", "credit_eligible", "notional_hours",
+    "child_of", "descendant_of", "html_path", "type",
+]
+SEARCH_URLS = [
+    "/search/?",
+    "/search/autocomplete/?",
+    "/skills/?",
+    "/skills/results.csv?",
+    "/api/v1/skills-search/?",
+    "/api/v2/pages/?",
+    "/api/v2/pages/?type=catalog.MicrocredentialPage&",
+    "/api/v2/pages/find/?",
 ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     params=st.lists(
         st.tuples(
@@ -198,7 +211,9 @@ PARAM_NAMES = [
             st.one_of(
                 st.text(max_size=30),
                 st.integers(min_value=-(2**70), max_value=2**70).map(str),
-                st.sampled_from(["' OR 1=1 --", "<script>", "%00", "1e9", "NaN", "\u202e", "ü" * 300]),
+                st.sampled_from(
+                    ["' OR 1=1 --", "<script>", "%00", "a\x00b", '"""', "1e9", "NaN", "-1", "*", "\u202e", "ü" * 300]
+                ),
                 st.text(min_size=201, max_size=400),
             ),
         ),
@@ -206,10 +221,11 @@ PARAM_NAMES = [
     )
 )
 def test_no_query_string_causes_an_error(client, small_catalog, params):
-    search_urls = ["/search/", "/search/autocomplete/", "/skills/", "/skills/results.csv", "/api/v1/skills-search/"]
-    for url in search_urls:
-        query = QueryDict(mutable=True)
-        for name, value in params:
-            query.appendlist(name, value.replace("\x00", ""))
-        response = client.get(url + "?" + query.urlencode())
-        assert response.status_code in (200, 400), (url, params, response.status_code)
+    query = QueryDict(mutable=True)
+    for name, value in params:
+        query.appendlist(name, value)  # NUL characters included: config/middleware.py refuses them
+    for url in SEARCH_URLS:
+        response = client.get(url + query.urlencode())
+        # find/ answers 404 when no page has the path: its documented "not found"
+        allowed = (200, 302, 400, 404) if url.startswith("/api/v2/pages/find/") else (200, 400)
+        assert response.status_code in allowed, (url, params, response.status_code)
