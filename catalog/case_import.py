@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 
 from search.catalog_cache import bump_catalog_version
+from search.signals import reindex_credentials_certifying
 
 from .models import Competency, CompetencyFramework
 
@@ -386,6 +387,8 @@ def _write(parsed, existing):
     summary.not_in_package = len(rows) - len(items)
 
     _reindex(framework)
+    # A changed statement or code is in the search documents of the credentials certifying it.
+    reindex_credentials_certifying([competency.pk for competency in to_update])
     # Bulk writes send no signals: make cached search answers stale (after the re-index above,
     # which runs on commit too).
     bump_catalog_version()

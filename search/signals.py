@@ -33,14 +33,21 @@ def _enqueue(page_ids):
         transaction.on_commit(lambda: reindex_credentials_task.enqueue([int(pk) for pk in page_ids]))
 
 
+def reindex_credentials_certifying(competency_ids):
+    """Once committed, re-index the credentials linked to these competencies (their search
+    documents hold the competencies' codes and statements). For writes that send no signals,
+    such as the CASE importer's bulk updates."""
+    _enqueue(
+        MicrocredentialPage.objects.filter(competency_links__competency__in=competency_ids)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 @receiver(post_save, sender=Competency)
 def reindex_after_competency_change(sender, instance, raw=False, **kwargs):
     if not raw:
-        _enqueue(
-            MicrocredentialPage.objects.filter(competency_links__competency=instance)
-            .values_list("pk", flat=True)
-            .distinct()
-        )
+        reindex_credentials_certifying([instance.pk])
 
 
 @receiver(post_save, sender=PartnerPage)

@@ -163,6 +163,28 @@ class TestFreshness:
             employer.save_revision().publish()
         assert set(titles(run("q=fabrication"))) == {"Dashboards for Managers", "CNC Operation"}
 
+    def test_a_case_reimport_that_rewords_a_competency_updates_credentials(
+        self, any_catalog, django_capture_on_commit_callbacks
+    ):
+        # The importer writes competencies in bulk, which sends no signals.
+        from catalog.case_import import import_case_package
+        from catalog.models import Competency
+        from tests.catalog.test_import_case import KID1, make_package
+
+        with django_capture_on_commit_callbacks(execute=True):
+            import_case_package(make_package())
+            vital_signs = Competency.objects.get(case_identifier=KID1)
+            make_credential(any_catalog["partners"][0], [vital_signs], title="Patient Care Basics")
+        assert titles(run("q=vital")) == ["Patient Care Basics"]
+        reworded = make_package()
+        next(item for item in reworded["CFItems"] if item["identifier"] == KID1)["fullStatement"] = (
+            "Take pulse oximetry readings"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            import_case_package(reworded)
+        assert titles(run("q=oximetry")) == ["Patient Care Basics"]
+        assert titles(run("q=vital")) == []
+
 
 class TestPage:
     def test_search_page_renders_facets_chips_and_empty_state(self, client, small_catalog):
