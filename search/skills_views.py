@@ -1,6 +1,7 @@
 """Employer skills search as a page, a CSV download and a read-only JSON API (v1)."""
 
 import csv
+from dataclasses import dataclass
 
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
@@ -22,8 +23,20 @@ def _page_number(request):
         return 1
 
 
-def competency_picker(find):
-    """Frameworks with their competencies in hierarchy order, optionally narrowed by text."""
+@dataclass
+class Picker:
+    """The competencies the picker lists, by framework, and whether the list was cut."""
+
+    frameworks: dict
+    truncated: bool
+
+
+def competency_picker(find, chosen_ids=()):
+    """Frameworks with their competencies in hierarchy order, optionally narrowed by text.
+
+    The chosen competencies are left out: the page lists them on their own, whatever `find`
+    shows, so that narrowing the list never drops a skill already ticked.
+    """
     competencies = Competency.objects.select_related("framework", "parent").order_by(
         "framework__title", "parent__sort_order", "sort_order", "human_coding_scheme"
     )
@@ -31,10 +44,12 @@ def competency_picker(find):
         competencies = competencies.filter(full_statement__icontains=find) | competencies.filter(
             human_coding_scheme__istartswith=find
         )
+    listed = list(competencies.exclude(pk__in=chosen_ids)[: PICKER_LIMIT + 1])
     groups = {}
-    for competency in competencies[:PICKER_LIMIT]:
+    for competency in listed[:PICKER_LIMIT]:
         groups.setdefault(competency.framework, []).append(competency)
-    return {framework: _hierarchy_order(items) for framework, items in groups.items()}
+    frameworks = {framework: _hierarchy_order(items) for framework, items in groups.items()}
+    return Picker(frameworks=frameworks, truncated=len(listed) > PICKER_LIMIT)
 
 
 def _hierarchy_order(competencies):
@@ -73,8 +88,10 @@ def skills_page(request):
             "find": find,
             "error": error,
             "chosen_ids": ids,
+            "chosen": result.competencies if result else [],
             "result": result,
-            "picker": competency_picker(find),
+            "picker": competency_picker(find, ids),
+            "picker_limit": PICKER_LIMIT,
             "frameworks_exist": CompetencyFramework.objects.exists(),
         },
         status=400 if error else 200,

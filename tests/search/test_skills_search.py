@@ -135,3 +135,55 @@ def test_skills_page(client, skills_catalog):
     empty = client.get("/skills/", {"find": "zzzz"}).content.decode()
     assert "No competency matches" in empty
     assert Competency.objects.count() == 4
+
+
+def picker_boxes(html):
+    """(competency id, checked) of every checkbox of the picker form, in page order."""
+    import re
+
+    return [
+        (int(value), "checked" in rest)
+        for value, rest in re.findall(r'<input type="checkbox" name="competency" value="(\d+)"([^>]*)>', html)
+    ]
+
+
+def test_narrowing_the_picker_keeps_the_skills_already_chosen(client, skills_catalog):
+    clean, stats, dashboards, cnc = skills_catalog["competencies"]
+    html = client.get("/skills/", {"competency": [clean.pk, dashboards.pk], "find": "CNC"}).content.decode()
+    # The chosen two stay ticked, though "CNC" hides them from the framework's list; CNC is offered.
+    assert picker_boxes(html) == [(clean.pk, True), (dashboards.pk, True), (cnc.pk, False)]
+    assert "Your chosen skills" in html
+    assert '<input type="hidden" name="find" value="CNC">' in html
+    # A chosen skill the narrowed list would show is listed once, ticked (not again unticked,
+    # which would leave the page with two boxes for one skill).
+    html = client.get("/skills/", {"competency": [clean.pk], "find": "Clean"}).content.decode()
+    assert picker_boxes(html) == [(clean.pk, True)]
+    html = client.get("/skills/", {"competency": [clean.pk], "find": "zzzz"}).content.decode()
+    assert picker_boxes(html) == [(clean.pk, True)]
+    assert "No other competency matches “zzzz”" in html
+    assert f'href="?competency={clean.pk}">Show all</a>' in html
+
+
+def test_picker_lists_each_competency_under_its_parent(client, db):
+    framework, (root_b, root_a, child_a2, child_a1, grandchild) = make_framework(size=5)
+    # sort_order says A before B; children follow their parent, each level in its own order.
+    for competency, parent, order in (
+        (root_a, None, 1), (root_b, None, 2), (child_a1, root_a, 1), (child_a2, root_a, 2), (grandchild, child_a1, 1),
+    ):
+        competency.parent, competency.sort_order = parent, order
+        competency.save()
+    html = client.get("/skills/").content.decode()
+    assert [pk for pk, _ in picker_boxes(html)] == [root_a.pk, child_a1.pk, grandchild.pk, child_a2.pk, root_b.pk]
+
+
+def test_picker_says_when_it_shows_only_the_first_competencies(client, db, monkeypatch):
+    from search import skills_views
+
+    make_framework(size=4)
+    monkeypatch.setattr(skills_views, "PICKER_LIMIT", 3)
+    html = client.get("/skills/").content.decode()
+    assert len(picker_boxes(html)) == 3
+    assert "Showing the first 3 competencies" in html
+    monkeypatch.setattr(skills_views, "PICKER_LIMIT", 4)
+    html = client.get("/skills/").content.decode()
+    assert len(picker_boxes(html)) == 4 and "Showing the first" not in html
