@@ -57,11 +57,13 @@ def test_mapping_has_the_fields_we_search_and_filter_on(backend):
         ("delivery_format", "keyword"),
         ("credit_eligible", "boolean"),
         ("notional_hours", "integer"),
+        ("price", "double"),  # the price bands are range filters on it
     ]:
         assert properties[f"{prefix}{filtered}_filter"]["type"] == kind
     assert properties["live_filter"]["type"] == "boolean"
     competency = properties[prefix + "competency_links"]["properties"]["competency"]["properties"]
-    assert competency["full_statement"]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]  # boosted
+    for searched in ("full_statement", "human_coding_scheme"):  # statements and codes, boosted
+        assert competency[searched]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]
     partner = properties[prefix + "partner_links"]["properties"]["partner"]["properties"]
     assert "title" in partner
     assert "title" in properties[prefix + "provider"]["properties"]
