@@ -6,13 +6,27 @@ FTS5 can rank the whole match in one pass, so this asks the same index table dir
 same tokens, ANDed, in the title and body columns (what the backend searches), with the
 title weighted twice, as its search_fields boost says. PostgreSQL and Elasticsearch keep using
 the backend's own ranking.
+
+FTS5's tokenizer does not stem, so on its own "management" would not find "manage" nor
+"dashboard" find "dashboards", where PostgreSQL's English configuration finds both. Each word
+searched is therefore widened to the indexed words with the same English (Snowball) stem, the
+stemmer PostgreSQL uses, read from the index's own vocabulary (see `word_forms`).
 """
 
+import os
+
+import snowballstemmer
 from django.db import connection
 from modelsearch.utils import get_descendants_content_types_pks
 
 TITLE_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
+# Stems shorter than this are searched as typed: a two-letter prefix would read a large part
+# of the vocabulary to find a handful of forms.
+MIN_STEM_LENGTH = 3
+# At most this many indexed words are read per word searched (they share its stem's prefix).
+MAX_CANDIDATE_FORMS = 500
+ENGLISH = snowballstemmer.stemmer("english")
 
 
 def is_sqlite():
@@ -39,12 +53,13 @@ def ranked_ids(model, terms, autocomplete=False, limit=None):
     entry_table = IndexEntry._meta.db_table
     content_types = list(get_descendants_content_types_pks(model))
     # Each word quoted as an FTS5 string, so nothing the learner typed is read as syntax.
-    quoted = [f'"{word}"' for word in words]
     if autocomplete:
+        quoted = [f'"{word}"' for word in words]
         quoted[-1] += " *"
         match = "{autocomplete} : (" + " AND ".join(quoted) + ")"
     else:
-        match = "{title body} : (" + " AND ".join(quoted) + ")"
+        alternatives = [" OR ".join(f'"{form}"' for form in word_forms(fts_table, word)) for word in words]
+        match = "{title body} : (" + " AND ".join(f"({forms})" for forms in alternatives) + ")"
     placeholders = ", ".join(["%s"] * len(content_types))
     sql = (
         f"SELECT e.object_id FROM {fts_table} f JOIN {entry_table} e ON e.id = f.rowid "
@@ -59,3 +74,32 @@ def ranked_ids(model, terms, autocomplete=False, limit=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [int(row[0]) for row in cursor.fetchall()]
+
+
+def word_forms(fts_table, word):
+    """`word` and the words of the index with the same English stem ("manage", "managed",
+    "manager" for "management"), as PostgreSQL's English configuration would match them.
+
+    The candidates are the indexed words that start with what `word` and its stem have in
+    common ("universit" for "university", whose stem is "universiti"; the stem itself when
+    that is shorter, as for "using" and "use"), read from an FTS5
+    vocabulary table over the index (a range of its sorted terms), then stemmed here.
+    """
+    lowered = word.lower()
+    stem = ENGLISH.stemWord(lowered)
+    prefix = os.path.commonprefix([lowered, stem])
+    if len(prefix) < MIN_STEM_LENGTH:
+        prefix = stem  # "using" → "use": its forms ("used", "uses") start with the stem
+    if len(prefix) < MIN_STEM_LENGTH:
+        return [word]
+    vocabulary = f"{fts_table}_terms"
+    with connection.cursor() as cursor:
+        # A view of the index, not a copy: kept in the connection's temporary schema, so it
+        # needs no migration and is never stale.
+        cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {fts_table}, 'row')")
+        cursor.execute(
+            f"SELECT term FROM temp.{vocabulary} WHERE term >= %s AND term < %s LIMIT %s",
+            [prefix, prefix + "\U0010ffff", MAX_CANDIDATE_FORMS],
+        )
+        forms = [term for (term,) in cursor.fetchall() if term != lowered and ENGLISH.stemWord(term) == stem]
+    return [word, *forms]

@@ -71,6 +71,18 @@ class TestTextSearch:
         assert set(titles(run("q=Colorado"))) == {"CNC Operation", "Library Basics"}  # provider name
         assert titles(run("q=DA.3&level=1")) == ["Library Basics"]  # competency code + a facet
 
+    def test_words_match_other_forms_of_themselves_on_every_backend(self, small_catalog):
+        # PostgreSQL stems with its English configuration; SQLite's FTS5 does not stem, so
+        # search/sqlite_ranking.py widens each word to the indexed words of the same stem.
+        both = {"Dashboards for Managers", "Library Basics"}  # both certify "Build dashboards"
+        assert set(titles(run("q=dashboard"))) == both
+        assert set(titles(run("q=dashboarding"))) == both
+        assert titles(run("q=managing")) == ["Dashboards for Managers"]
+        assert set(titles(run("q=cleaning"))) == {"Data Cleaning", "Dashboards for Managers"}  # "Clean tabular data"
+        assert titles(run("q=operated+machines")) == ["CNC Operation"]  # "Operate a CNC machine"
+        assert titles(run("q=dashboarding+cleaned")) == ["Dashboards for Managers"]  # forms of each word ANDed
+        assert titles(run("q=dashing")) == []  # a shared prefix is not a shared stem
+
     def test_title_match_ranks_above_summary_match(self, catalog, framework):
         partner = make_partner(catalog)
         make_credential(partner, framework[1][:1], title="Team Leadership", summary="Includes a short unit on risk.")
