@@ -58,7 +58,8 @@ def ranked_ids(model, terms, autocomplete=False, limit=None):
         quoted[-1] += " *"
         match = "{autocomplete} : (" + " AND ".join(quoted) + ")"
     else:
-        alternatives = [" OR ".join(f'"{form}"' for form in word_forms(fts_table, word)) for word in words]
+        forms = word_forms(fts_table, words)
+        alternatives = [" OR ".join(f'"{form}"' for form in forms[word]) for word in words]
         match = "{title body} : (" + " AND ".join(f"({forms})" for forms in alternatives) + ")"
     placeholders = ", ".join(["%s"] * len(content_types))
     sql = (
@@ -76,30 +77,45 @@ def ranked_ids(model, terms, autocomplete=False, limit=None):
         return [int(row[0]) for row in cursor.fetchall()]
 
 
-def word_forms(fts_table, word):
-    """`word` and the words of the index with the same English stem ("manage", "managed",
-    "manager" for "management"), as PostgreSQL's English configuration would match them.
+def word_forms(fts_table, words):
+    """For each of `words`, the word and the words of the index with the same English stem
+    ("manage", "manager" for "management"), as PostgreSQL's English configuration matches them.
 
-    The candidates are the indexed words that start with what `word` and its stem have in
+    The candidates are the indexed words that start with what a word and its stem have in
     common ("universit" for "university", whose stem is "universiti"; the stem itself when
-    that is shorter, as for "using" and "use"), read from an FTS5
-    vocabulary table over the index (a range of its sorted terms), then stemmed here.
+    that is shorter, as for "using" and "use"). They are read, for all the words in one
+    statement, from an FTS5 vocabulary table over the index (a range of its sorted terms per
+    word), then stemmed here.
     """
-    lowered = word.lower()
-    stem = ENGLISH.stemWord(lowered)
-    prefix = os.path.commonprefix([lowered, stem])
-    if len(prefix) < MIN_STEM_LENGTH:
-        prefix = stem  # "using" → "use": its forms ("used", "uses") start with the stem
-    if len(prefix) < MIN_STEM_LENGTH:
-        return [word]
+    forms = {word: [word] for word in words}
+    wanted = {}  # word: (its stem, the prefix its forms start with)
+    for word in words:
+        lowered = word.lower()
+        stem = ENGLISH.stemWord(lowered)
+        prefix = os.path.commonprefix([lowered, stem])
+        if len(prefix) < MIN_STEM_LENGTH:
+            prefix = stem  # "using" → "use": its forms ("used", "uses") start with the stem
+        if len(prefix) >= MIN_STEM_LENGTH:
+            wanted[word] = (stem, prefix)
+    if not wanted:
+        return forms
     vocabulary = f"{fts_table}_terms"
+    ranges = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT %s, term FROM temp.{vocabulary} WHERE term >= %s AND term < %s LIMIT %s)"
+        for _ in wanted
+    )
+    params = []
+    for number, (stem, prefix) in enumerate(wanted.values()):
+        params += [number, prefix, prefix + "\U0010ffff", MAX_CANDIDATE_FORMS]
     with connection.cursor() as cursor:
         # A view of the index, not a copy: kept in the connection's temporary schema, so it
         # needs no migration and is never stale.
         cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {fts_table}, 'row')")
-        cursor.execute(
-            f"SELECT term FROM temp.{vocabulary} WHERE term >= %s AND term < %s LIMIT %s",
-            [prefix, prefix + "\U0010ffff", MAX_CANDIDATE_FORMS],
-        )
-        forms = [term for (term,) in cursor.fetchall() if term != lowered and ENGLISH.stemWord(term) == stem]
-    return [word, *forms]
+        cursor.execute(ranges, params)
+        rows = cursor.fetchall()
+    by_number = list(wanted.items())
+    for number, term in rows:
+        word, (stem, _) = by_number[number]
+        if term != word.lower() and term not in forms[word] and ENGLISH.stemWord(term) == stem:
+            forms[word].append(term)
+    return forms
