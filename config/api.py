@@ -4,8 +4,8 @@ Wagtail's own pages endpoint, with two of its filters made strict about input, s
 query string gets a 200 or a 400 with a message, never a 500 (the search fuzz covers this API):
 
 - `?search=` is cut to words, as on the catalog's search page: SQLite's FTS5 reads quotes and
-  operators as syntax (three double quotes as the search were a 500), and a search longer than the page's cap is
-  refused rather than scanned.
+  operators as syntax (three double quotes as the search were a 500), and a search longer
+  than the page's cap is refused rather than scanned.
 - A field filter whose value the field cannot hold (`?price=abc`) is a 400; Wagtail converts
   integers and booleans itself but lets a decimal's ValidationError through.
 - An unknown `?format=` is a 400 naming the formats (REST framework answers 404).

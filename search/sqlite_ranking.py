@@ -14,6 +14,7 @@ stemmer PostgreSQL uses, read from the index's own vocabulary (see `word_forms`)
 """
 
 import os
+import threading
 
 import snowballstemmer
 from django.db import connection
@@ -21,12 +22,19 @@ from modelsearch.utils import get_descendants_content_types_pks
 
 TITLE_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
-# Stems shorter than this are searched as typed: a two-letter prefix would read a large part
-# of the vocabulary to find a handful of forms.
+# A word whose forms would share fewer letters than this is searched as typed: a two-letter
+# prefix would read a large part of the vocabulary to find a handful of forms.
 MIN_STEM_LENGTH = 3
 # At most this many indexed words are read per word searched (they share its stem's prefix).
 MAX_CANDIDATE_FORMS = 500
-ENGLISH = snowballstemmer.stemmer("english")
+_stemmers = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
+
+
+def english_stem(word):
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def is_sqlite():
@@ -59,8 +67,8 @@ def ranked_ids(model, terms, autocomplete=False, limit=None):
         match = "{autocomplete} : (" + " AND ".join(quoted) + ")"
     else:
         forms = word_forms(fts_table, words)
-        alternatives = [" OR ".join(f'"{form}"' for form in forms[word]) for word in words]
-        match = "{title body} : (" + " AND ".join(f"({forms})" for forms in alternatives) + ")"
+        any_form = ["(" + " OR ".join(f'"{form}"' for form in forms[word]) + ")" for word in words]
+        match = "{title body} : (" + " AND ".join(any_form) + ")"
     placeholders = ", ".join(["%s"] * len(content_types))
     sql = (
         f"SELECT e.object_id FROM {fts_table} f JOIN {entry_table} e ON e.id = f.rowid "
@@ -91,7 +99,7 @@ def word_forms(fts_table, words):
     wanted = {}  # word: (its stem, the prefix its forms start with)
     for word in words:
         lowered = word.lower()
-        stem = ENGLISH.stemWord(lowered)
+        stem = english_stem(lowered)
         prefix = os.path.commonprefix([lowered, stem])
         if len(prefix) < MIN_STEM_LENGTH:
             prefix = stem  # "using" → "use": its forms ("used", "uses") start with the stem
@@ -110,12 +118,14 @@ def word_forms(fts_table, words):
     with connection.cursor() as cursor:
         # A view of the index, not a copy: kept in the connection's temporary schema, so it
         # needs no migration and is never stale.
-        cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {fts_table}, 'row')")
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {fts_table}, 'row')"
+        )
         cursor.execute(ranges, params)
         rows = cursor.fetchall()
     by_number = list(wanted.items())
     for number, term in rows:
         word, (stem, _) = by_number[number]
-        if term != word.lower() and term not in forms[word] and ENGLISH.stemWord(term) == stem:
+        if term != word.lower() and term not in forms[word] and english_stem(term) == stem:
             forms[word].append(term)
     return forms

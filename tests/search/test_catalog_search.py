@@ -78,9 +78,11 @@ class TestTextSearch:
         assert set(titles(run("q=dashboard"))) == both
         assert set(titles(run("q=dashboarding"))) == both
         assert titles(run("q=managing")) == ["Dashboards for Managers"]
-        assert set(titles(run("q=cleaning"))) == {"Data Cleaning", "Dashboards for Managers"}  # "Clean tabular data"
+        # "Clean tabular data":
+        assert set(titles(run("q=cleaning"))) == {"Data Cleaning", "Dashboards for Managers"}
         assert titles(run("q=operated+machines")) == ["CNC Operation"]  # "Operate a CNC machine"
-        assert titles(run("q=dashboarding+cleaned")) == ["Dashboards for Managers"]  # forms of each word ANDed
+        # The forms of each word, ANDed:
+        assert titles(run("q=dashboarding+cleaned")) == ["Dashboards for Managers"]
         assert titles(run("q=dashing")) == []  # a shared prefix is not a shared stem
 
     def test_title_match_ranks_above_summary_match(self, catalog, framework):
@@ -96,21 +98,29 @@ class TestTextSearch:
         )
         make_credential(partner, [forecasting], title="Inventory Planning", summary="Plan stock levels.")
         # The word three times in a short summary: by text rank alone this one would come first.
-        make_credential(partner, framework[1][:1], title="Retail Operations", summary="Demand, demand, demand.")
+        make_credential(
+            partner, framework[1][:1], title="Retail Operations", summary="Demand, demand, demand."
+        )
         assert titles(run("q=demand")) == ["Inventory Planning", "Retail Operations"]
 
     def test_sorting(self, small_catalog):
-        assert titles(run("sort=price")) == ["Library Basics", "Dashboards for Managers", "Data Cleaning", "CNC Operation"]
+        assert titles(run("sort=price")) == [
+            "Library Basics", "Dashboards for Managers", "Data Cleaning", "CNC Operation",
+        ]
         assert titles(run("sort=-price"))[0] == "CNC Operation"
         assert titles(run("sort=hours"))[0] == "Library Basics"
         # Newest first: the fixture publishes the credentials in this order.
-        assert titles(run("sort=newest")) == ["Library Basics", "CNC Operation", "Dashboards for Managers", "Data Cleaning"]
+        assert titles(run("sort=newest")) == [
+            "Library Basics", "CNC Operation", "Dashboards for Managers", "Data Cleaning",
+        ]
         assert titles(run("q=data&sort=newest")) == ["Dashboards for Managers", "Data Cleaning"]
         assert run("sort=nonsense").params.sort == "newest"
 
     def test_competency_facet_is_grouped_by_framework(self, small_catalog):
         other, _ = make_framework(size=0, title="Advanced Manufacturing Framework")
-        welding = Competency.objects.create(framework=other, human_coding_scheme="W.1", full_statement="Weld steel")
+        welding = Competency.objects.create(
+            framework=other, human_coding_scheme="W.1", full_statement="Weld steel"
+        )
         make_credential(small_catalog["partners"][1], [welding], title="Welding Basics")
         facet = next(f for f in run().facets if f.name == "competency")
         assert [(value.group, value.label) for value in facet.values] == [
@@ -286,7 +296,10 @@ SEARCH_URLS = [
                 st.text(max_size=30),
                 st.integers(min_value=-(2**70), max_value=2**70).map(str),
                 st.sampled_from(
-                    ["' OR 1=1 --", "<script>", "%00", "a\x00b", '"""', "1e9", "NaN", "-1", "*", "\u202e", "ü" * 300]
+                    [
+                        "' OR 1=1 --", "<script>", "%00", "a\x00b", '"""', "1e9", "NaN", "-1", "*", "\u202e",
+                        "ü" * 300,
+                    ]
                 ),
                 st.text(min_size=201, max_size=400),
             ),

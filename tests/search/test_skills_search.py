@@ -168,12 +168,14 @@ def test_picker_lists_each_competency_under_its_parent(client, db):
     framework, (root_b, root_a, child_a2, child_a1, grandchild) = make_framework(size=5)
     # sort_order says A before B; children follow their parent, each level in its own order.
     for competency, parent, order in (
-        (root_a, None, 1), (root_b, None, 2), (child_a1, root_a, 1), (child_a2, root_a, 2), (grandchild, child_a1, 1),
+        (root_a, None, 1), (root_b, None, 2), (child_a1, root_a, 1), (child_a2, root_a, 2),
+        (grandchild, child_a1, 1),
     ):
         competency.parent, competency.sort_order = parent, order
         competency.save()
     html = client.get("/skills/").content.decode()
-    assert [pk for pk, _ in picker_boxes(html)] == [root_a.pk, child_a1.pk, grandchild.pk, child_a2.pk, root_b.pk]
+    order = [pk for pk, _ in picker_boxes(html)]
+    assert order == [root_a.pk, child_a1.pk, grandchild.pk, child_a2.pk, root_b.pk]
 
 
 def test_picker_says_when_it_shows_only_the_first_competencies(client, db, monkeypatch):

@@ -46,7 +46,8 @@ def test_search_is_cut_to_words_as_on_the_search_page(client, small_catalog):
     # "Library Basics" certifies "Build dashboards": competency statements are searched.
     assert api_titles(client.get(listing + "dashboards")) == ["Dashboards for Managers", "Library Basics"]
     # Quotes and operators are FTS5 syntax on SQLite: they were a 500 before the words were cut.
-    assert api_titles(client.get(listing + '"dashboards" (^')) == ["Dashboards for Managers", "Library Basics"]
+    dashboards = ["Dashboards for Managers", "Library Basics"]
+    assert api_titles(client.get(listing + '"dashboards" (^')) == dashboards
     assert api_titles(client.get(listing + '"""')) == []
     assert api_titles(client.get(listing + "cnc dashboards")) == []
     assert api_titles(client.get(listing + "cnc dashboards&search_operator=or")) == [
@@ -59,7 +60,10 @@ def test_search_is_cut_to_words_as_on_the_search_page(client, small_catalog):
     [
         ("search=" + "data " * 50, "search is limited to 200 characters"),
         ("search=data&search_operator=xor", "search_operator must be 'and' or 'or'"),
-        ("type=catalog.MicrocredentialPage&price=abc", "field filter error. “abc” value must be a decimal number."),
+        (
+            "type=catalog.MicrocredentialPage&price=abc",
+            "field filter error. “abc” value must be a decimal number.",
+        ),
         ("format=xml", "format must be one of: json, api"),
     ],
 )
@@ -75,7 +79,8 @@ def test_a_decimal_field_filter_still_filters(client, small_catalog):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v2/pages/?search=a%00b", "/skills/?find=%00", "/api/v2/pages/find/?html_path=%00", "/catalog/a%00b/"]
+    "url",
+    ["/api/v2/pages/?search=a%00b", "/skills/?find=%00", "/api/v2/pages/find/?html_path=%00", "/catalog/a%00b/"],
 )
 def test_a_nul_character_anywhere_in_the_address_is_a_400(client, small_catalog, url):
     # PostgreSQL cannot hold a NUL in text: on PostgreSQL each of these was a 500.
