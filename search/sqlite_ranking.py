@@ -92,8 +92,8 @@ def word_forms(fts_table, words):
     The candidates are the indexed words that start with what a word and its stem have in
     common ("universit" for "university", whose stem is "universiti"; the stem itself when
     that is shorter, as for "using" and "use"). They are read, for all the words in one
-    statement, from an FTS5 vocabulary table over the index (a range of its sorted terms per
-    word), then stemmed here.
+    statement, from the FTS5 vocabulary view of the index (a range of its sorted terms per
+    word, see `create_vocabulary_view`), then stemmed here.
     """
     forms = {word: [word] for word in words}
     wanted = {}  # word: (its stem, the prefix its forms start with)
@@ -107,7 +107,7 @@ def word_forms(fts_table, words):
             wanted[word] = (stem, prefix)
     if not wanted:
         return forms
-    vocabulary = f"{fts_table}_terms"
+    vocabulary = vocabulary_view(fts_table)
     ranges = " UNION ALL ".join(
         f"SELECT * FROM (SELECT %s, term FROM temp.{vocabulary} WHERE term >= %s AND term < %s LIMIT %s)"
         for _ in wanted
@@ -116,11 +116,6 @@ def word_forms(fts_table, words):
     for number, (stem, prefix) in enumerate(wanted.values()):
         params += [number, prefix, prefix + "\U0010ffff", MAX_CANDIDATE_FORMS]
     with connection.cursor() as cursor:
-        # A view of the index, not a copy: kept in the connection's temporary schema, so it
-        # needs no migration and is never stale.
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {fts_table}, 'row')"
-        )
         cursor.execute(ranges, params)
         rows = cursor.fetchall()
     by_number = list(wanted.items())
@@ -129,3 +124,30 @@ def word_forms(fts_table, words):
         if term != word.lower() and term not in forms[word] and english_stem(term) == stem:
             forms[word].append(term)
     return forms
+
+
+def vocabulary_view(fts_table):
+    return f"{fts_table}_terms"
+
+
+def create_vocabulary_view(sender, connection, **kwargs):
+    """`connection_created` receiver: give each SQLite connection the vocabulary view that
+    `word_forms` reads, once, rather than on every search.
+
+    A view of the index, not a copy: it lives in the connection's temporary schema, so it needs
+    no migration and is never stale. FTS5 accepts it before the index table exists (a fresh
+    database before `migrate`); only reading it needs the table.
+    """
+    if connection.vendor != "sqlite":
+        return
+    from wagtail.search import models as search_models
+
+    fts_model = getattr(search_models, "SQLiteFTSIndexEntry", None)  # absent without FTS5
+    if fts_model is None:
+        return
+    fts_table = fts_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary_view(fts_table)} "
+            f"USING fts5vocab(main, {fts_table}, 'row')"
+        )
