@@ -12,7 +12,7 @@ STRIPE_PORT ?= 8420
 # Parallel test workers (pytest-xdist); "auto" uses every core.
 JOBS ?= auto
 
-.PHONY: run test install install-test browsers lock migrate seed clean
+.PHONY: run test lint format install install-test browsers lock migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,16 @@ browsers:
 
 test: install-test browsers
 	$(BIN)/pytest -n $(JOBS) $(PYTEST_ARGS)
+
+# Lint and format check with the project's settings ([tool.ruff] in pyproject.toml); CI runs it first.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Apply ruff's formatting and safe fixes.
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # Regenerate the pinned requirement files from pyproject.toml's ranges.
 lock: | $(BIN)/python

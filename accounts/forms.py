@@ -15,7 +15,9 @@ class SignupForm(BaseUserCreationForm):
     def clean_email(self):
         email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists. Log in or reset your password.")
+            raise forms.ValidationError(
+                "An account with this email already exists. Log in or reset your password."
+            )
         return email
 
 

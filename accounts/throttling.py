@@ -26,7 +26,10 @@ class LoginThrottle:
         return any(len(self._failures(key)) >= MAX_FAILURES for key in self.keys)
 
     def minutes_left(self):
-        oldest = min((min(f) for f in (self._failures(k) for k in self.keys) if len(f) >= MAX_FAILURES), default=time.time())
+        oldest = min(
+            (min(f) for f in (self._failures(k) for k in self.keys) if len(f) >= MAX_FAILURES),
+            default=time.time(),
+        )
         return max(1, int((oldest + WINDOW_SECONDS - time.time()) // 60) + 1)
 
     def record_failure(self):

@@ -9,10 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Prefetch
 from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
-from wagtail.api import APIField
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -21,6 +18,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
@@ -130,15 +128,11 @@ class CompetencyFramework(models.Model):
 class Competency(index.Indexed, models.Model):
     """One skill or knowledge statement (a CASE CFItem) within a framework."""
 
-    framework = models.ForeignKey(
-        CompetencyFramework, on_delete=models.CASCADE, related_name="competencies"
-    )
+    framework = models.ForeignKey(CompetencyFramework, on_delete=models.CASCADE, related_name="competencies")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
-    case_identifier = models.CharField(
-        "CASE identifier", max_length=255, unique=True, null=True, blank=True
-    )
+    case_identifier = models.CharField("CASE identifier", max_length=255, unique=True, null=True, blank=True)
     case_uri = models.URLField("CASE URI", max_length=500, blank=True)
     human_coding_scheme = models.CharField(
         "code", max_length=100, blank=True, help_text="The publisher's short code, e.g. DA.2.1."
@@ -177,13 +171,13 @@ class Competency(index.Indexed, models.Model):
             label = label[:87] + "…"
         return f"{self.human_coding_scheme} {label}".strip()
 
-    @property
-    def name(self):
-        return self.abbreviated_statement or self.full_statement
-
     def save(self, *args, **kwargs):
         self.case_identifier = (self.case_identifier or "").strip().lower() or None
         super().save(*args, **kwargs)
+
+    @property
+    def name(self):
+        return self.abbreviated_statement or self.full_statement
 
     def clean(self):
         super().clean()
@@ -262,7 +256,8 @@ SHORT_CODE_VALIDATOR = RegexValidator(
 class MicrocredentialPage(Page):
     """A short credential a learner can enrol in, pay for and earn."""
 
-    short_code = models.CharField(
+    # NULL, not "", for a page without a code, because a unique column ignores NULLs.
+    short_code = models.CharField(  # noqa: DJ001
         max_length=30,
         unique=True,
         null=True,
@@ -299,9 +294,7 @@ class MicrocredentialPage(Page):
         validators=[MinValueValidator(1)],
         help_text="Total hours a typical learner spends, including study and assessment.",
     )
-    duration_weeks = models.PositiveSmallIntegerField(
-        "duration in weeks", validators=[MinValueValidator(1)]
-    )
+    duration_weeks = models.PositiveSmallIntegerField("duration in weeks", validators=[MinValueValidator(1)])
     assessment_method = models.CharField(max_length=32, choices=AssessmentMethod.choices)
     assessment_description = models.TextField(
         blank=True, help_text="How learners show what they can do, in a sentence or two."
@@ -421,7 +414,10 @@ class MicrocredentialPage(Page):
                 index.RelatedFields(
                     "competency",
                     # Competency matches count as much as title matches; body text less.
-                    [index.SearchField("full_statement", boost=2), index.SearchField("human_coding_scheme", boost=2)],
+                    [
+                        index.SearchField("full_statement", boost=2),
+                        index.SearchField("human_coding_scheme", boost=2),
+                    ],
                 )
             ],
         ),
@@ -484,13 +480,20 @@ class MicrocredentialPage(Page):
         else:
             message = "Leave this empty, or tick “credit eligible”."
             for field in ("credit_hours", "credit_conversion_fee", "credit_granting_institution"):
-                if getattr(self, field if field != "credit_granting_institution" else field + "_id") is not None:
+                if (
+                    getattr(self, field if field != "credit_granting_institution" else field + "_id")
+                    is not None
+                ):
                     errors[field] = message
         for field in ("price", "credit_conversion_fee", "credit_hours"):
             value = getattr(self, field)
             if value is not None and value < 0:
                 errors[field] = "This cannot be negative."
-        if self.notional_hours is not None and self.duration_weeks and self.notional_hours > self.duration_weeks * 80:
+        if (
+            self.notional_hours is not None
+            and self.duration_weeks
+            and self.notional_hours > self.duration_weeks * 80
+        ):
             errors["notional_hours"] = "That is more than 80 hours a week; check the hours and the weeks."
         if errors:
             raise ValidationError(errors)
@@ -507,7 +510,7 @@ class MicrocredentialPage(Page):
 
     @property
     def sells_credit(self):
-        """Credit is offered for a fee (bought with the enrolment or later); a zero fee means it is included."""
+        """Credit is offered for a fee (with the enrolment or later); a zero fee means it is included."""
         return self.offers_credit and self.credit_conversion_fee > ZERO
 
     @property
@@ -568,7 +571,9 @@ class MicrocredentialPartner(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = "co-branding partner"
-        constraints = [models.UniqueConstraint(fields=["page", "partner"], name="unique_partner_per_credential")]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "partner"], name="unique_partner_per_credential")
+        ]
 
 
 class MicrocredentialCompetency(Orderable):
@@ -627,7 +632,9 @@ def find_prerequisite_problem(page, prerequisite_ids):
     if page.pk is None:
         return None
     edges = {}
-    for page_id, prerequisite_id in MicrocredentialPrerequisite.objects.values_list("page_id", "prerequisite_id"):
+    for page_id, prerequisite_id in MicrocredentialPrerequisite.objects.values_list(
+        "page_id", "prerequisite_id"
+    ):
         edges.setdefault(page_id, []).append(prerequisite_id)
     edges[page.pk] = list(prerequisite_ids)
     stack, seen = list(prerequisite_ids), set()
@@ -671,7 +678,10 @@ class PathwayPage(Page):
     intro = models.TextField(max_length=500, help_text="Who the pathway is for and where it leads.")
     body = StreamField(BaseStreamBlock(), blank=True)
     outcome = models.CharField(
-        "completing it earns", max_length=32, choices=PathwayOutcome.choices, default=PathwayOutcome.CERTIFICATE
+        "completing it earns",
+        max_length=32,
+        choices=PathwayOutcome.choices,
+        default=PathwayOutcome.CERTIFICATE,
     )
     outcome_description = models.CharField(
         max_length=255, help_text="e.g. “Earned admission to ASU's BS in Business Data Analytics”."
@@ -704,9 +714,7 @@ class PathwayPage(Page):
         return list(
             self.steps.select_related(
                 "microcredential", "microcredential__badge_image", "microcredential__provider"
-            ).prefetch_related(
-                "microcredential__badge_image__renditions"
-            )
+            ).prefetch_related("microcredential__badge_image__renditions")
         )
 
     def get_totals(self, steps=None):

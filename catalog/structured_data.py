@@ -101,7 +101,9 @@ def microcredential_json_ld(page, request, *, provider, partner_links, competenc
         hours = page.credit_hours
         # schema.org allows an Integer or a StructuredValue; never a float for a fraction.
         data["numberOfCredits"] = (
-            int(hours) if hours == hours.to_integral_value() else {"@type": "StructuredValue", "value": str(hours)}
+            int(hours)
+            if hours == hours.to_integral_value()
+            else {"@type": "StructuredValue", "value": str(hours)}
         )
     return data
 

@@ -11,7 +11,13 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
     model = CompetencyFramework
     icon = "list-ul"
     menu_label = "Frameworks"
-    list_display = ["title", "publisher", "version", Column("competency_count", label="Competencies"), "updated_at"]
+    list_display = [
+        "title",
+        "publisher",
+        "version",
+        Column("competency_count", label="Competencies"),
+        "updated_at",
+    ]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "case_identifier"]
     ordering = ["title"]
@@ -58,7 +64,15 @@ class MicrocredentialFilterSet(PageListingViewSet.filterset_class):
 
 
 class MicrocredentialIndexView(PageListingViewSet.index_view_class):
-    list_export = ["short_code", "title", "price", "credit_eligible", "credit_conversion_fee", "notional_hours", "live"]
+    list_export = [
+        "short_code",
+        "title",
+        "price",
+        "credit_eligible",
+        "credit_conversion_fee",
+        "notional_hours",
+        "live",
+    ]
 
 
 class MicrocredentialListingViewSet(PageListingViewSet):

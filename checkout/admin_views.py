@@ -23,10 +23,14 @@ def can_refund(user):
 
 class RefundForm(forms.Form):
     lines = forms.MultipleChoiceField(
-        label="Refund these lines", widget=forms.CheckboxSelectMultiple, error_messages={"required": "Choose what to refund."}
+        label="Refund these lines",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose what to refund."},
     )
     reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
         help_text="Kept in the audit log and sent to Stripe with the refund.",
     )
 
@@ -49,7 +53,9 @@ class RefundOrderView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not can_refund(request.user):
             raise PermissionDenied
-        self.order = get_object_or_404(Order.objects.select_related("user").prefetch_related("lines"), pk=unquote(str(kwargs["pk"])))
+        self.order = get_object_or_404(
+            Order.objects.select_related("user").prefetch_related("lines"), pk=unquote(str(kwargs["pk"]))
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -66,11 +72,15 @@ class RefundOrderView(WagtailAdminTemplateMixin, FormView):
         return {**super().get_form_kwargs(), "order": self.order}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(order=self.order, refundable=bool(self.order.refundable_lines), **kwargs)
+        return super().get_context_data(
+            order=self.order, refundable=bool(self.order.refundable_lines), **kwargs
+        )
 
     def form_valid(self, form):
         try:
-            record = refund(self.order, form.cleaned_data["lines"], form.cleaned_data["reason"], self.request.user)
+            record = refund(
+                self.order, form.cleaned_data["lines"], form.cleaned_data["reason"], self.request.user
+            )
         except RefundError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)

@@ -93,7 +93,9 @@ class OrderLine(models.Model):
     description = models.CharField(max_length=300, help_text="What was bought, as named at order time.")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     refunded_at = models.DateTimeField(null=True, blank=True)
-    refund = models.ForeignKey("Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    refund = models.ForeignKey(
+        "Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -122,7 +124,9 @@ class Enrolment(models.Model):
     )
     status = models.CharField(max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE)
     credit_status = models.CharField(max_length=20, choices=CreditStatus.choices, default=CreditStatus.NONE)
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments")
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -144,7 +148,9 @@ class Refund(models.Model):
     reason = models.TextField()
     stripe_refund_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_status = models.CharField(max_length=30, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

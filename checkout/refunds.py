@@ -37,7 +37,10 @@ def refund(order, line_ids, reason, user):
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
-            raise RefundError(f"Order {order.number} is {order.get_status_display().lower()}; only paid orders can be refunded.")
+            raise RefundError(
+                f"Order {order.number} is {order.get_status_display().lower()}; "
+                "only paid orders can be refunded."
+            )
         lines = [line for line in order.lines.select_related("microcredential") if line.pk in line_ids]
         if len(lines) != len(line_ids):
             raise RefundError("Some of the chosen lines are not on this order.")
@@ -95,7 +98,9 @@ def sync_refunds_from_stripe(payment_intent_id):
         if order is None:
             return "no order for this payment"
         known = set(order.refunds.exclude(stripe_refund_id=None).values_list("stripe_refund_id", flat=True))
-        listed = stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100}).data
+        listed = (
+            stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100}).data
+        )
         new = [r for r in listed if r.id not in known and r.status in ("succeeded", "pending")]
         outcomes = []
         for stripe_refund in sorted(new, key=lambda r: r.created or 0):
@@ -122,8 +127,8 @@ def _apply_outside_refund(order, stripe_refund):
     if not lines or order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
         order.needs_review = True
         order.review_note = (
-            f"Stripe refund {stripe_refund.id} of {cents} cents was made outside the admin and does not match "
-            "the order's lines; check the enrolment by hand."
+            f"Stripe refund {stripe_refund.id} of {cents} cents was made outside the admin "
+            "and does not match the order's lines; check the enrolment by hand."
         )
         order.save(update_fields=["needs_review", "review_note"])
         return f"flagged {stripe_refund.id}"
@@ -154,7 +159,9 @@ def _check_credit_goes_with_enrolment(order, lines):
 def _refund_in_stripe(order, lines, amount, reason):
     if not order.payment_intent_id:
         raise RefundError(f"Order {order.number} has no card payment to refund.")
-    key = f"refund-{order.number}-" + "-".join(str(line.pk) for line in sorted(lines, key=lambda line: line.pk))
+    key = f"refund-{order.number}-" + "-".join(
+        str(line.pk) for line in sorted(lines, key=lambda line: line.pk)
+    )
     try:
         result = stripe_client().v1.refunds.create(
             params={
@@ -173,7 +180,11 @@ def _refund_in_stripe(order, lines, amount, reason):
 
 
 def _undo_line(order, line):
-    enrolment = Enrolment.objects.select_for_update().filter(user=order.user, microcredential=line.microcredential).first()
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(user=order.user, microcredential=line.microcredential)
+        .first()
+    )
     if enrolment is None:
         return
     if line.kind == LineKind.ENROLMENT:

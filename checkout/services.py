@@ -31,7 +31,9 @@ def price_lines(credential, include_enrolment=True, include_credit=False):
     """Lines and prices from the database, never from the client."""
     lines = []
     if include_enrolment:
-        lines.append(PricedLine(LineKind.ENROLMENT, f"{credential.title} ({credential.short_code})", credential.price))
+        lines.append(
+            PricedLine(LineKind.ENROLMENT, f"{credential.title} ({credential.short_code})", credential.price)
+        )
     if include_credit:
         if not credential.sells_credit:
             raise CheckoutError(f"{credential.title} has no credit conversion to buy.")
@@ -52,7 +54,9 @@ def existing_enrolment(user, credential):
 def pending_order_for(user, credential, include_credit):
     """An unpaid order of this learner for exactly these lines, to reuse instead of piling up new ones."""
     wanted = {LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION} if include_credit else {LineKind.ENROLMENT}
-    candidates = Order.objects.filter(user=user, status=OrderStatus.PENDING, lines__microcredential=credential)
+    candidates = Order.objects.filter(
+        user=user, status=OrderStatus.PENDING, lines__microcredential=credential
+    )
     for order in candidates.distinct().prefetch_related("lines"):
         if {line.kind for line in order.lines.all()} == wanted:
             return order
@@ -90,17 +94,29 @@ def start_checkout(user, credential_id, include_credit=False):
 
 def start_credit_checkout(user, credential_id):
     credential = _live_credential(credential_id)
-    candidates = Order.objects.filter(user=user, status=OrderStatus.PENDING, lines__microcredential=credential)
+    candidates = Order.objects.filter(
+        user=user, status=OrderStatus.PENDING, lines__microcredential=credential
+    )
     for order in candidates.distinct().prefetch_related("lines"):
-        if [line.kind for line in order.lines.all()] == [LineKind.CREDIT_CONVERSION] and not order_problem(order):
+        if [line.kind for line in order.lines.all()] == [LineKind.CREDIT_CONVERSION] and not order_problem(
+            order
+        ):
             return order
     return create_credit_order(user, credential_id)
 
 
 # What fulfilment needs of each line's credential, in the same query as the lines.
 LINE_FIELDS = (
-    "order_id", "kind", "description", "amount", "refunded_at", "refund_id", "microcredential_id",
-    "microcredential__title", "microcredential__credit_eligible", "microcredential__credit_conversion_fee",
+    "order_id",
+    "kind",
+    "description",
+    "amount",
+    "refunded_at",
+    "refund_id",
+    "microcredential_id",
+    "microcredential__title",
+    "microcredential__credit_eligible",
+    "microcredential__credit_conversion_fee",
 )
 
 
@@ -110,7 +126,9 @@ def order_lines(order):
 
 def enrolments_for(user_id, lines, lock=False):
     """The learner's enrolments in these lines' credentials, by credential id, in one query."""
-    enrolments = Enrolment.objects.filter(user_id=user_id, microcredential_id__in={line.microcredential_id for line in lines})
+    enrolments = Enrolment.objects.filter(
+        user_id=user_id, microcredential_id__in={line.microcredential_id for line in lines}
+    )
     if lock:
         enrolments = enrolments.select_for_update()
     return {enrolment.microcredential_id: enrolment for enrolment in enrolments}
@@ -152,7 +170,13 @@ def _create(user, credential, lines):
     total = sum((line.amount for line in lines), Decimal("0.00"))
     order = Order.objects.create(user=user, total=total)
     OrderLine.objects.bulk_create(
-        OrderLine(order=order, microcredential=credential, kind=line.kind, description=line.description, amount=line.amount)
+        OrderLine(
+            order=order,
+            microcredential=credential,
+            kind=line.kind,
+            description=line.description,
+            amount=line.amount,
+        )
         for line in lines
     )
     return order
@@ -171,12 +195,18 @@ def enrol_free(user, credential_id):
         enrolment.status = EnrolmentStatus.ACTIVE
         enrolment.save(update_fields=["status"])
         return enrolment
-    return Enrolment.objects.create(user=user, microcredential=credential, credit_status=initial_credit_status(credential))
+    return Enrolment.objects.create(
+        user=user, microcredential=credential, credit_status=initial_credit_status(credential)
+    )
 
 
 def initial_credit_status(credential):
     # Credit that costs nothing extra comes with the enrolment.
-    return CreditStatus.INCLUDED if credential.offers_credit and not credential.sells_credit else CreditStatus.NONE
+    return (
+        CreditStatus.INCLUDED
+        if credential.offers_credit and not credential.sells_credit
+        else CreditStatus.NONE
+    )
 
 
 @dataclass

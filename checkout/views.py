@@ -24,7 +24,9 @@ from .services import CheckoutError, enrol_free, order_problem, start_checkout, 
 
 logger = logging.getLogger(__name__)
 
-PAYMENT_UNAVAILABLE = "Payments are not available right now. Nothing has been charged; please try again in a few minutes."
+PAYMENT_UNAVAILABLE = (
+    "Payments are not available right now. Nothing has been charged; please try again in a few minutes."
+)
 
 
 def _own_order(request, number):
@@ -45,7 +47,9 @@ def my_learning(request):
         .prefetch_related("lines")
         .order_by("-created_at")
     )
-    return TemplateResponse(request, "checkout/my_learning.html", {"enrolments": enrolments, "orders": orders})
+    return TemplateResponse(
+        request, "checkout/my_learning.html", {"enrolments": enrolments, "orders": orders}
+    )
 
 
 @login_required
@@ -70,7 +74,9 @@ def enrol_in_free_credential(request, credential_id):
 def start(request, credential_id):
     """Enrol — and, if ticked, convert to credit — in a paid credential: make the order, go and pay."""
     try:
-        order = start_checkout(request.user, credential_id, include_credit=request.POST.get("include_credit") == "1")
+        order = start_checkout(
+            request.user, credential_id, include_credit=request.POST.get("include_credit") == "1"
+        )
     except CheckoutError as error:
         messages.error(request, str(error))
         return _back_to_credential(credential_id)
@@ -130,4 +136,6 @@ def complete(request, number):
             logger.exception("Could not check the payment of order %s", order.number)
             payment_status = "unknown"
         order = _own_order(request, number)
-    return TemplateResponse(request, "checkout/complete.html", {"order": order, "payment_status": payment_status})
+    return TemplateResponse(
+        request, "checkout/complete.html", {"order": order, "payment_status": payment_status}
+    )

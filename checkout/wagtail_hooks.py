@@ -55,24 +55,46 @@ class OrderIndexView(IndexView):
 
 class OrderInspectView(InspectView):
     refund_url_name = None
+
     @property
     def header_buttons(self):
         if self.object.status in REFUNDABLE and can_refund(self.request.user):
-            return [HeaderButton("Refund", url=reverse(self.refund_url_name, args=[self.object.pk]), icon_name="resubmit")]
+            return [
+                HeaderButton(
+                    "Refund", url=reverse(self.refund_url_name, args=[self.object.pk]), icon_name="resubmit"
+                )
+            ]
         return []
 
     def get_lines_display_value(self):
         return format_html_join(
-            "", "<div>{} — {}{}</div>",
-            ((line.description, money(line.amount), " (refunded)" if line.refunded_at else "") for line in self.object.lines.all()),
+            "",
+            "<div>{} — {}{}</div>",
+            (
+                (line.description, money(line.amount), " (refunded)" if line.refunded_at else "")
+                for line in self.object.lines.all()
+            ),
         )
 
     def get_refunds_display_value(self):
         refunds = self.object.refunds.select_related("created_by")
-        return format_html_join(
-            "", "<div>{} on {} by {}: {} ({})</div>",
-            ((money(r.amount), r.created_at.strftime("%d %b %Y %H:%M"), r.created_by or "—", r.reason, r.stripe_refund_id or "no card refund") for r in refunds),
-        ) or "—"
+        return (
+            format_html_join(
+                "",
+                "<div>{} on {} by {}: {} ({})</div>",
+                (
+                    (
+                        money(r.amount),
+                        r.created_at.strftime("%d %b %Y %H:%M"),
+                        r.created_by or "—",
+                        r.reason,
+                        r.stripe_refund_id or "no card refund",
+                    )
+                    for r in refunds
+                ),
+            )
+            or "—"
+        )
 
 
 class OrderViewSet(ModelViewSet):
@@ -83,13 +105,41 @@ class OrderViewSet(ModelViewSet):
     menu_label = "Orders"
     inspect_view_enabled = True
     form_fields = ["review_note"]  # required by ModelViewSet; the edit view is never permitted
-    list_display = ["number", "user", "status", Column("total", label="Total (USD)"), "created_at", "needs_review"]
+    list_display = [
+        "number",
+        "user",
+        "status",
+        Column("total", label="Total (USD)"),
+        "created_at",
+        "needs_review",
+    ]
     list_filter = ["status", "needs_review", "created_at", "lines__microcredential"]
     search_fields = ["number", "user__email"]
-    list_export = ["number", "user", "status", "total", "currency", "created_at", "paid_at", "payment_intent_id"]
+    list_export = [
+        "number",
+        "user",
+        "status",
+        "total",
+        "currency",
+        "created_at",
+        "paid_at",
+        "payment_intent_id",
+    ]
     inspect_view_fields = [
-        "number", "user", "status", "lines", "total", "currency", "created_at", "paid_at", "card_brand", "card_last4",
-        "payment_intent_id", "refunds", "needs_review", "review_note",
+        "number",
+        "user",
+        "status",
+        "lines",
+        "total",
+        "currency",
+        "created_at",
+        "paid_at",
+        "card_brand",
+        "card_last4",
+        "payment_intent_id",
+        "refunds",
+        "needs_review",
+        "review_note",
     ]
     ordering = ["-created_at"]
 
@@ -134,10 +184,25 @@ class RefundViewSet(ModelViewSet):
     menu_label = "Refunds"
     inspect_view_enabled = True
     form_fields = ["reason"]  # required by ModelViewSet; the edit view is never permitted
-    list_display = ["order", Column("amount", label="Amount (USD)"), "reason", "created_by", "created_at", "stripe_refund_id"]
+    list_display = [
+        "order",
+        Column("amount", label="Amount (USD)"),
+        "reason",
+        "created_by",
+        "created_at",
+        "stripe_refund_id",
+    ]
     list_filter = ["created_at"]
     search_fields = ["order__number", "order__user__email", "stripe_refund_id"]
-    list_export = ["order", "amount", "reason", "created_by", "created_at", "stripe_refund_id", "stripe_status"]
+    list_export = [
+        "order",
+        "amount",
+        "reason",
+        "created_by",
+        "created_at",
+        "stripe_refund_id",
+        "stripe_status",
+    ]
     ordering = ["-created_at"]
 
     def get_queryset(self, request):
@@ -185,12 +250,14 @@ def register_refund_log_action(actions):
 
         def format_message(self, log_entry):
             data = log_entry.data
-            return f"Refunded {money(data.get('amount'))}: {', '.join(data.get('lines', []))}. Reason: {data.get('reason', '')}"
+            lines = ", ".join(data.get("lines", []))
+            return f"Refunded {money(data.get('amount'))}: {lines}. Reason: {data.get('reason', '')}"
 
 
 @hooks.register("register_permissions")
 def register_refund_permission():
     # Shown in Settings → Groups, so the marketing team's group can be allowed to refund.
     return Permission.objects.filter(
-        content_type__app_label="checkout", codename__in=["view_order", "view_enrolment", "view_refund", "view_paymentevent", "refund_order"]
+        content_type__app_label="checkout",
+        codename__in=["view_order", "view_enrolment", "view_refund", "view_paymentevent", "refund_order"],
     )

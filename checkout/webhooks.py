@@ -69,7 +69,9 @@ def _handle(event, intent_id):
         except PaymentError as error:
             logger.warning("Webhook %s: %s", event.id, error)
             return str(error)
-        return "fulfilled" if result and result.fulfilled_now else (result.reason if result else "not succeeded")
+        return (
+            "fulfilled" if result and result.fulfilled_now else (result.reason if result else "not succeeded")
+        )
     if event.type == "payment_intent.payment_failed":
         return "payment failed"  # the order stays pending and payable; nothing to undo
     if event.type in REFUND_EVENTS and intent_id:

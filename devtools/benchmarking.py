@@ -25,11 +25,14 @@ def throwaway_database(stdout, **settings):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        with tempfile.TemporaryDirectory() as media, override_settings(
-            MEDIA_ROOT=media,
-            ALLOWED_HOSTS=["*"],
-            TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
-            **settings,
+        with (
+            tempfile.TemporaryDirectory() as media,
+            override_settings(
+                MEDIA_ROOT=media,
+                ALLOWED_HOSTS=["*"],
+                TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+                **settings,
+            ),
         ):
             yield media
     finally:

@@ -34,7 +34,9 @@ def running_localstripe(store, startup_seconds=20):
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("localstripe did not start (is requirements/test.txt installed?)") from None
+                    raise RuntimeError(
+                        "localstripe did not start (is requirements/test.txt installed?)"
+                    ) from None
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -101,11 +101,15 @@ def build_app():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--port", type=int, default=8420)
     parser.add_argument("--store", default=os.environ.get("LOCALSTRIPE_STORE"))
     parser.add_argument(
-        "--keep-store", action="store_true", help="keep what the store file holds (make run: orders survive restarts)"
+        "--keep-store",
+        action="store_true",
+        help="keep what the store file holds (make run: orders survive restarts)",
     )
     parser.add_argument("--webhook-url", help="deliver events to this URL (the app's Stripe webhook)")
     parser.add_argument("--webhook-secret", default="whsec_localstripe_development")

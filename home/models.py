@@ -25,7 +25,9 @@ class HomePage(Page):
         MultiFieldPanel(
             [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")], heading="Hero"
         ),
-        InlinePanel("featured_credentials", label="Featured credential", heading="Featured credentials", max_num=6),
+        InlinePanel(
+            "featured_credentials", label="Featured credential", heading="Featured credentials", max_num=6
+        ),
     ]
 
     parent_page_types = ["wagtailcore.Page"]

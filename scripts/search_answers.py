@@ -38,14 +38,28 @@ def queries():
     cobrand = MicrocredentialPartner.objects.order_by("pk").values_list("partner_id", flat=True).first()
     linked = MicrocredentialCompetency.objects.order_by("pk").values_list("competency_id", flat=True).first()
     return [
-        "q=data", "q=data&level=2&credit=yes", "q=data&sort=price", "q=data&sort=newest&level=2",
-        "q=data&sort=-price&credit=yes&price=upto50", "q=data&sort=hours&format=online_self_paced",
-        "format=online_self_paced&price=upto50", "level=1&level=3&hours=10to39",
-        f"partner={partner}&level=2", f"partner={cobrand}&credit=no", f"competency={linked}&level=2",
-        f"q=data&competency={linked}&competency={competency}", f"q=data&partner={partner}&partner={cobrand}",
-        "q=DA.1", "q=data+analysis", "q=course", "q=zzqxnomatch",
-        "q=data&level=2&credit=yes&hours=40to99&price=free", "q=project+management&level=2",
-        "q=safety&credit=yes", "", "q=data&level=2&credit=yes&page=3",
+        "q=data",
+        "q=data&level=2&credit=yes",
+        "q=data&sort=price",
+        "q=data&sort=newest&level=2",
+        "q=data&sort=-price&credit=yes&price=upto50",
+        "q=data&sort=hours&format=online_self_paced",
+        "format=online_self_paced&price=upto50",
+        "level=1&level=3&hours=10to39",
+        f"partner={partner}&level=2",
+        f"partner={cobrand}&credit=no",
+        f"competency={linked}&level=2",
+        f"q=data&competency={linked}&competency={competency}",
+        f"q=data&partner={partner}&partner={cobrand}",
+        "q=DA.1",
+        "q=data+analysis",
+        "q=course",
+        "q=zzqxnomatch",
+        "q=data&level=2&credit=yes&hours=40to99&price=free",
+        "q=project+management&level=2",
+        "q=safety&credit=yes",
+        "",
+        "q=data&level=2&credit=yes&page=3",
     ]
 
 

@@ -29,11 +29,10 @@ from catalog.models import (
 )
 from partners.models import PartnerPage
 
-from .lookups import Ids, not_live_pages  # importing it registers the __any lookup
 from . import postgres_ranking, sqlite_ranking
 from .catalog_cache import AnswerCache
-
 from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS, SORTS
+from .lookups import Ids, not_live_pages  # importing it registers the __any lookup
 
 PER_PAGE = 20
 COMPETENCY_FACET_SIZE = 25
@@ -164,7 +163,9 @@ class CatalogSearch:
         filters = {}
         if p.competencies:
             filters["competency"] = Q(
-                pk__in=MicrocredentialCompetency.objects.filter(competency_id__in=p.competencies).values("page_id")
+                pk__in=MicrocredentialCompetency.objects.filter(competency_id__in=p.competencies).values(
+                    "page_id"
+                )
             )
         if p.partners:
             filters["partner"] = Q(provider_id__in=p.partners) | Q(
@@ -217,9 +218,9 @@ class CatalogSearch:
         ranked_ids = Ids(ranked)
         title_hits = {}
         for word in words:
-            for pk in MicrocredentialPage.objects.filter(pk__any=ranked_ids, title__icontains=word).values_list(
-                "pk", flat=True
-            ):
+            for pk in MicrocredentialPage.objects.filter(
+                pk__any=ranked_ids, title__icontains=word
+            ).values_list("pk", flat=True):
                 title_hits[pk] = title_hits.get(pk, 0) + 1
         competency_hits = set(
             MicrocredentialCompetency.objects.filter(
@@ -227,7 +228,9 @@ class CatalogSearch:
             ).values_list("page_id", flat=True)
         )
         position = {pk: index for index, pk in enumerate(ranked)}
-        return sorted(ranked, key=lambda pk: (-title_hits.get(pk, 0), pk not in competency_hits, position[pk]))
+        return sorted(
+            ranked, key=lambda pk: (-title_hits.get(pk, 0), pk not in competency_hits, position[pk])
+        )
 
     def _signal_words(self):
         """The words whose presence in a title or a linked competency puts a match first."""
@@ -294,7 +297,9 @@ class CatalogSearch:
     def facet_counts(self):
         """Every facet count (and, for a filtered relevance order, the passing ids) from one
         statement: see FacetCounts."""
-        with_passing = self.params.sort == "relevance" and self._match_ids is not None and bool(self.facet_filters())
+        with_passing = (
+            self.params.sort == "relevance" and self._match_ids is not None and bool(self.facet_filters())
+        )
         return FacetCounts.compute(self.facet_candidates(), self.facet_filters(), with_passing)
 
     def facet_candidates(self):
@@ -325,7 +330,10 @@ class CatalogSearch:
         return Facet(
             name,
             label,
-            [FacetValue(str(value), text, counts.simple(name, value), value in selected) for value, text in choices],
+            [
+                FacetValue(str(value), text, counts.simple(name, value), value in selected)
+                for value, text in choices
+            ],
         )
 
     def partner_facet(self, counts):
@@ -339,7 +347,9 @@ class CatalogSearch:
 
     def competency_facet(self, all_counts):
         """The COMPETENCY_FACET_SIZE most frequent competencies, and the selected ones."""
-        counts = dict(sorted(all_counts.items(), key=lambda item: (-item[1], item[0]))[:COMPETENCY_FACET_SIZE])
+        counts = dict(
+            sorted(all_counts.items(), key=lambda item: (-item[1], item[0]))[:COMPETENCY_FACET_SIZE]
+        )
         for pk in set(self.params.competencies) - set(counts):
             if pk in all_counts:
                 counts[pk] = all_counts[pk]
@@ -463,7 +473,9 @@ class FacetCounts:
                 members = f"= ANY(ARRAY({members}))"
             else:
                 members = f"IN ({members})"
-            return f"SELECT %s, l.{column}, COUNT(*) FROM {table} l WHERE l.{page} {members} GROUP BY l.{column}"
+            return (
+                f"SELECT %s, l.{column}, COUNT(*) FROM {table} l WHERE l.{page} {members} GROUP BY l.{column}"
+            )
 
         # Links are unique per (credential, partner) and per (credential, competency), so
         # counting links counts credentials.
@@ -479,7 +491,9 @@ class FacetCounts:
         ]
         if with_passing:
             branches.append(("passing", f"SELECT %s, facet_pk, 1 FROM {CANDIDATES} WHERE {passing()}"))
-        sql = f"WITH {CANDIDATES} AS ({candidates_sql}) " + " UNION ALL ".join(branch for _, branch in branches)
+        sql = f"WITH {CANDIDATES} AS ({candidates_sql}) " + " UNION ALL ".join(
+            branch for _, branch in branches
+        )
         return sql, [*params, *(kind for kind, _ in branches)]
 
     def read(self, rows):

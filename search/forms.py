@@ -14,7 +14,12 @@ MAX_VALUES_PER_FACET = 50
 MAX_PAGE = 10_000
 
 PRICE_BANDS = {"free": "Free", "upto50": "Up to $50", "over50": "More than $50"}
-HOURS_BANDS = {"lt10": "Under 10 hours", "10to39": "10–39 hours", "40to99": "40–99 hours", "100plus": "100+ hours"}
+HOURS_BANDS = {
+    "lt10": "Under 10 hours",
+    "10to39": "10–39 hours",
+    "40to99": "40–99 hours",
+    "100plus": "100+ hours",
+}
 CREDIT_CHOICES = {"yes": "Credit eligible", "no": "Non-credit only"}
 SORTS = {
     "relevance": "Best match",
@@ -41,7 +46,17 @@ class SearchParams:
 
     @property
     def has_filters(self):
-        return any([self.competencies, self.partners, self.levels, self.formats, self.credit, self.prices, self.hours])
+        return any(
+            [
+                self.competencies,
+                self.partners,
+                self.levels,
+                self.formats,
+                self.credit,
+                self.prices,
+                self.hours,
+            ]
+        )
 
     @property
     def is_empty(self):

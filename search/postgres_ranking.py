@@ -118,7 +118,9 @@ def ranked_ids(results, title_words, competency_ids):
     not_live_sql, not_live_params = not_live_pages().query.sql_with_params()
     title_hits = []
     for word in title_words:
-        sql, params = Page.objects.filter(title__icontains=word).order_by().values("pk").query.sql_with_params()
+        sql, params = (
+            Page.objects.filter(title__icontains=word).order_by().values("pk").query.sql_with_params()
+        )
         title_hits.append(f"CASE WHEN m.id IN ({sql}) THEN 1 ELSE 0 END")
         conditions += params
     if title_hits:

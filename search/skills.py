@@ -164,8 +164,9 @@ def suggest_pathways(competency_ids):
     complete = [pk for pk, covered in coverage.items() if covered >= set(competency_ids)]
     pathways = PathwayPage.objects.filter(pk__in=complete).order_by("title")
     titles = dict(
-        MicrocredentialPage.objects.filter(pk__in=set().union(*contributing.values()) if contributing else [])
-        .values_list("pk", "title")
+        MicrocredentialPage.objects.filter(
+            pk__in=set().union(*contributing.values()) if contributing else []
+        ).values_list("pk", "title")
     )
     return [
         PathwaySuggestion(pathway=pathway, credentials=sorted(titles[pk] for pk in contributing[pathway.pk]))

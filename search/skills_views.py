@@ -62,7 +62,9 @@ def _hierarchy_order(competencies):
     ordered = []
 
     def visit(parent_id):
-        for competency in sorted(children.get(parent_id, []), key=lambda c: (c.sort_order, c.human_coding_scheme)):
+        for competency in sorted(
+            children.get(parent_id, []), key=lambda c: (c.sort_order, c.human_coding_scheme)
+        ):
             ordered.append(competency)
             visit(competency.pk)
 
@@ -106,25 +108,50 @@ def skills_csv(request):
     except SkillsSearchError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     if not ids:
-        return HttpResponse("Choose at least one competency (?competency=ID).", status=400, content_type="text/plain")
+        return HttpResponse(
+            "Choose at least one competency (?competency=ID).", status=400, content_type="text/plain"
+        )
     result = skills_search(ids, per_page=10_000)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="credentials-by-skill.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["credential", "code", "provider", "url", "covered", "of", "covered competencies", "missing competencies",
-         "assessment", "price_usd", "credit_eligible", "credit_hours", "credit_fee_usd"]
+        [
+            "credential",
+            "code",
+            "provider",
+            "url",
+            "covered",
+            "of",
+            "covered competencies",
+            "missing competencies",
+            "assessment",
+            "price_usd",
+            "credit_eligible",
+            "credit_hours",
+            "credit_fee_usd",
+        ]
     )
     for coverage in result.page.object_list if result.page else []:
         row = coverage_dict(coverage, request)
         writer.writerow(
             [
-                row["title"], row["short_code"], row["provider"], row["url"],
-                row["coverage"]["covered"], row["coverage"]["of"],
-                "; ".join(f"{c['code']} {c['statement']} ({c['proficiency']}, {c['assessment']})" for c in row["covered"]),
+                row["title"],
+                row["short_code"],
+                row["provider"],
+                row["url"],
+                row["coverage"]["covered"],
+                row["coverage"]["of"],
+                "; ".join(
+                    f"{c['code']} {c['statement']} ({c['proficiency']}, {c['assessment']})"
+                    for c in row["covered"]
+                ),
                 "; ".join(f"{c['code']} {c['statement']}" for c in row["missing"]),
-                row["assessment_method"], row["price"], "yes" if row["credit_eligible"] else "no",
-                row["credit_hours"] or "", row["credit_conversion_fee"] or "",
+                row["assessment_method"],
+                row["price"],
+                "yes" if row["credit_eligible"] else "no",
+                row["credit_hours"] or "",
+                row["credit_conversion_fee"] or "",
             ]
         )
     return response
@@ -161,7 +188,11 @@ def api_skills_search(request):
             "pages": page.paginator.num_pages if page else 0,
             "results": [coverage_dict(c, request) for c in page.object_list] if page else [],
             "pathways": [
-                {"title": s.pathway.title, "url": s.pathway.get_full_url(request), "credentials": s.credentials}
+                {
+                    "title": s.pathway.title,
+                    "url": s.pathway.get_full_url(request),
+                    "credentials": s.credentials,
+                }
                 for s in result.pathways
             ],
         }

@@ -113,7 +113,7 @@ def word_forms(fts_table, words):
         for _ in wanted
     )
     params = []
-    for number, (stem, prefix) in enumerate(wanted.values()):
+    for number, (_stem, prefix) in enumerate(wanted.values()):
         params += [number, prefix, prefix + "\U0010ffff", MAX_CANDIDATE_FORMS]
     with connection.cursor() as cursor:
         cursor.execute(ranges, params)

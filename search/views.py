@@ -1,8 +1,8 @@
 """Catalog search for learners, and the autocomplete endpoint used by the search boxes."""
 
 from django.http import JsonResponse, QueryDict
-from django.urls import reverse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.search.backends import get_search_backend
 
@@ -49,7 +49,9 @@ def active_filter_chips(request, facets):
                 query = request.GET.copy()
                 query.setlist(facet.name, [v for v in query.getlist(facet.name) if v != option.value])
                 query.pop("page", None)
-                chips.append({"label": f"{facet.label}: {option.label}", "remove_url": "?" + query.urlencode()})
+                chips.append(
+                    {"label": f"{facet.label}: {option.label}", "remove_url": "?" + query.urlencode()}
+                )
     return chips
 
 

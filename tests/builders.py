@@ -7,6 +7,8 @@ the same validation and publishing path an editor does.
 from decimal import Decimal
 from itertools import count
 
+from wagtail.models import Collection, Locale, Page, Site
+
 from catalog.models import (
     CatalogIndexPage,
     Competency,
@@ -20,7 +22,6 @@ from catalog.models import (
 )
 from home.models import HomePage
 from partners.models import PartnerPage
-from wagtail.models import Collection, Locale, Page, Site
 
 _numbers = count(1)
 
@@ -89,7 +90,9 @@ def credential_fields(**fields):
 def make_credential(partner, competencies=(), cobrands=(), prerequisites=(), live=True, **fields):
     page = MicrocredentialPage(**credential_fields(**fields))
     page.competency_links = [
-        MicrocredentialCompetency(competency=c, proficiency_level=2, assessment_method="project", sort_order=i)
+        MicrocredentialCompetency(
+            competency=c, proficiency_level=2, assessment_method="project", sort_order=i
+        )
         for i, c in enumerate(competencies)
     ]
     page.partner_links = [

@@ -43,6 +43,7 @@ def empty_cache():
 
 # --- localstripe: a real fake-Stripe process per test worker (tests/checkout, tests/browser) ---
 
+
 @pytest.fixture(scope="session")
 def localstripe(tmp_path_factory):
     """A real localstripe process for this test worker, with its own store file."""
@@ -81,7 +82,9 @@ def register_stripe_webhook(stripe_settings, localstripe):
     # localstripe has no "unregister"; point leftovers at a closed port so later tests get no strays.
     for name in registered:
         requests.post(
-            f"{localstripe}/_config/webhooks/{name}", data={"url": "http://127.0.0.1:9/", "secret": "x"}, timeout=5
+            f"{localstripe}/_config/webhooks/{name}",
+            data={"url": "http://127.0.0.1:9/", "secret": "x"},
+            timeout=5,
         )
     if registered:
         # Let deliveries already on their way land now, while this test's database still exists;

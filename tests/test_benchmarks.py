@@ -51,7 +51,6 @@ def test_bench_search_seeds_a_catalog_and_reports_every_search():
         cold, warm = queries.split(" / ")
         assert cold.isdigit() and warm.isdigit() and int(warm) <= int(cold)
 
-
     # The seeding ends with ANALYZE, or the first run's plans are made without statistics.
     assert "Gathering the query planner's statistics (ANALYZE)" in report
     with connection.cursor() as cursor:

@@ -51,7 +51,11 @@ def test_check_deploy_refuses_localstripe_keys_in_production():
         STRIPE_API_BASE="http://127.0.0.1:8420",
     )
     assert result.returncode != 0
-    for message in ("STRIPE_SECRET_KEY is the development default", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE is set"):
+    for message in (
+        "STRIPE_SECRET_KEY is the development default",
+        "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_API_BASE is set",
+    ):
         assert message in result.stderr
 
 
@@ -64,9 +68,12 @@ def test_production_refuses_a_missing_secret_key():
 def test_database_url_selects_postgresql():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.dev';"
-        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'])"
+        "from django.conf import settings; database = settings.DATABASES['default'];"
+        "print(database['ENGINE'], database['NAME'])"
     )
     environment = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/somedb"}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
     assert result.stdout.split() == ["django.db.backends.postgresql", "somedb"], result.stderr

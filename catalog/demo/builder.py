@@ -6,9 +6,9 @@ run changes nothing. Generated volume for benchmarks (`--scale`) is written with
 
 import random
 import uuid
-from urllib.parse import urlsplit
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -91,7 +91,9 @@ class DemoBuilder:
         if catalog is None:
             catalog = home.add_child(
                 instance=CatalogIndexPage(
-                    title=content.CATALOG["title"], slug=content.CATALOG["slug"], intro=content.CATALOG["intro"]
+                    title=content.CATALOG["title"],
+                    slug=content.CATALOG["slug"],
+                    intro=content.CATALOG["intro"],
                 )
             )
             catalog.save_revision().publish()
@@ -154,15 +156,20 @@ class DemoBuilder:
         fields = {
             key: value
             for key, value in data.items()
-            if key not in {"partner", "competencies", "partners", "prerequisites", "credit_granting_institution"}
+            if key
+            not in {"partner", "competencies", "partners", "prerequisites", "credit_granting_institution"}
         }
         page = MicrocredentialPage(
             slug=slugify(data["title"])[:80],
             hero_image=get_or_create_image(
-                f"{data['short_code']} hero", draw_hero(colour, data["short_code"]), f"{data['short_code'].lower()}-hero.png"
+                f"{data['short_code']} hero",
+                draw_hero(colour, data["short_code"]),
+                f"{data['short_code'].lower()}-hero.png",
             ),
             badge_image=get_or_create_image(
-                f"{data['short_code']} badge", draw_badge(data["short_code"], colour), f"{data['short_code'].lower()}-badge.png"
+                f"{data['short_code']} badge",
+                draw_badge(data["short_code"], colour),
+                f"{data['short_code'].lower()}-badge.png",
             ),
             **fields,
         )
@@ -170,7 +177,10 @@ class DemoBuilder:
             page.credit_granting_institution = partners[data["credit_granting_institution"]]
         page.competency_links = [
             MicrocredentialCompetency(
-                competency=competencies[code], proficiency_level=level, assessment_method=method, sort_order=index
+                competency=competencies[code],
+                proficiency_level=level,
+                assessment_method=method,
+                sort_order=index,
             )
             for index, (code, level, method) in enumerate(data["competencies"])
         ]
@@ -221,7 +231,10 @@ class DemoBuilder:
         if User.objects.filter(email=content.DEMO_ADMIN_EMAIL).exists():
             return False
         User.objects.create_superuser(
-            email=content.DEMO_ADMIN_EMAIL, password=content.DEMO_ADMIN_PASSWORD, first_name="Demo", last_name="Admin"
+            email=content.DEMO_ADMIN_EMAIL,
+            password=content.DEMO_ADMIN_PASSWORD,
+            first_name="Demo",
+            last_name="Admin",
         )
         self.created.append("admin login")
         return True
@@ -244,9 +257,21 @@ LEVELS = [1, 2, 3]
 FORMATS = ["online_self_paced", "online_cohort", "in_person", "hybrid"]
 METHODS = ["project", "exam", "portfolio", "performance", "quizzes"]
 TOPICS = [
-    "Data Storytelling", "Cloud Fundamentals", "Supply Chain Basics", "Customer Success", "Lean Operations",
-    "Healthcare Informatics", "Digital Marketing", "Financial Literacy", "UX Research", "Python for Analysts",
-    "Quality Assurance", "Renewable Energy Systems", "Team Leadership", "Accessible Design", "SQL Essentials",
+    "Data Storytelling",
+    "Cloud Fundamentals",
+    "Supply Chain Basics",
+    "Customer Success",
+    "Lean Operations",
+    "Healthcare Informatics",
+    "Digital Marketing",
+    "Financial Literacy",
+    "UX Research",
+    "Python for Analysts",
+    "Quality Assurance",
+    "Renewable Energy Systems",
+    "Team Leadership",
+    "Accessible Design",
+    "SQL Essentials",
 ]
 
 
@@ -266,7 +291,11 @@ def generate_credentials(count, partners, competencies, batch_size=500, progress
     next_number = MicrocredentialPage.objects.filter(short_code__startswith="GEN-").count() + 1
     tree_state = {}
     for partner in partners:
-        last_child = Page.objects.filter(path__startswith=partner.path, depth=partner.depth + 1).order_by("-path").first()
+        last_child = (
+            Page.objects.filter(path__startswith=partner.path, depth=partner.depth + 1)
+            .order_by("-path")
+            .first()
+        )
         tree_state[partner.pk] = [partner, last_child.path if last_child else None, 0]
 
     done = 0
@@ -332,7 +361,7 @@ def generate_credentials(count, partners, competencies, batch_size=500, progress
             ids = dict(Page.objects.filter(path__in=[p.path for p in base_pages]).values_list("path", "pk"))
             children = []
             links = []
-            for page, extra in zip(base_pages, details):
+            for page, extra in zip(base_pages, details, strict=True):
                 chosen = extra.pop("competencies")
                 child = MicrocredentialPage(page_ptr_id=ids[page.path], body=[], **extra)
                 children.append(child)

@@ -161,9 +161,17 @@ CREDENTIALS = [
         "grading": "letter",
         "price": Decimal("25.00"),
         **ASU_CREDIT,
-        "competencies": [("PM.1", 2, "project"), ("PM.2", 2, "project"), ("PM.3", 1, "quizzes"), ("PM.4", 1, "project")],
+        "competencies": [
+            ("PM.1", 2, "project"),
+            ("PM.2", 2, "project"),
+            ("PM.3", 1, "quizzes"),
+            ("PM.4", 1, "project"),
+        ],
         "body": [
-            {"type": "paragraph", "value": "<h2>What you will do</h2><p>Work through seven weekly modules on scope, scheduling, risk and communication. Each week ends with a short quiz; the course ends with a project plan graded by ASU faculty.</p>"},
+            {
+                "type": "paragraph",
+                "value": "<h2>What you will do</h2><p>Work through seven weekly modules on scope, scheduling, risk and communication. Each week ends with a short quiz; the course ends with a project plan graded by ASU faculty.</p>",
+            },
             FAQ_ASU,
         ],
     },
@@ -183,8 +191,18 @@ CREDENTIALS = [
         **ASU_CREDIT,
         "competencies": [("DA.1", 2, "project"), ("DA.2", 2, "quizzes")],
         "body": [
-            {"type": "paragraph", "value": "<p>Start from messy exports and finish with tidy tables, pivot summaries and a one-page memo for a manager.</p>"},
-            {"type": "quote", "value": {"text": "I used the pivot-table project in my interview and got the analyst job.", "attribution": "Jordan P.", "role": "Universal Learner"}},
+            {
+                "type": "paragraph",
+                "value": "<p>Start from messy exports and finish with tidy tables, pivot summaries and a one-page memo for a manager.</p>",
+            },
+            {
+                "type": "quote",
+                "value": {
+                    "text": "I used the pivot-table project in my interview and got the analyst job.",
+                    "attribution": "Jordan P.",
+                    "role": "Universal Learner",
+                },
+            },
             FAQ_ASU,
         ],
     },
@@ -206,7 +224,10 @@ CREDENTIALS = [
         "partners": [("education-design-lab", "co_developer")],
         "prerequisites": ["ASU-BDA-110"],
         "body": [
-            {"type": "paragraph", "value": "<p>Cohorts meet online once a week to critique each other's dashboards.</p>"},
+            {
+                "type": "paragraph",
+                "value": "<p>Cohorts meet online once a week to critique each other's dashboards.</p>",
+            },
             FAQ_ASU,
         ],
     },
@@ -244,7 +265,12 @@ CREDENTIALS = [
         **_credit("4.0", "0.00", "suny-empire-state-university"),
         "competencies": [("MF.1", 2, "performance"), ("MF.2", 2, "performance"), ("MF.4", 1, "exam")],
         "partners": [("front-range-manufacturing-alliance", "employer_endorser")],
-        "body": [{"type": "paragraph", "value": "<p>Aligned to the related-instruction hours of a New York State Department of Labor Registered Apprenticeship; credit applies to SUNY associate degrees at no extra charge.</p>"}],
+        "body": [
+            {
+                "type": "paragraph",
+                "value": "<p>Aligned to the related-instruction hours of a New York State Department of Labor Registered Apprenticeship; credit applies to SUNY associate degrees at no extra charge.</p>",
+            }
+        ],
     },
     {
         "partner": "suny-empire-state-university",
@@ -259,7 +285,12 @@ CREDENTIALS = [
         "grading": "pass_fail",
         "price": Decimal("0.00"),
         "competencies": [("IT.3", 1, "quizzes"), ("IT.4", 1, "quizzes"), ("DA.1", 1, "quizzes")],
-        "body": [{"type": "paragraph", "value": "<p>Free for New York residents through SUNY's workforce programme.</p>"}],
+        "body": [
+            {
+                "type": "paragraph",
+                "value": "<p>Free for New York residents through SUNY's workforce programme.</p>",
+            }
+        ],
     },
     {
         "partner": "suny-empire-state-university",
@@ -295,7 +326,12 @@ CREDENTIALS = [
         **_credit("1.0", "0.00", "colorado-community-college-system"),
         "competencies": [("MF.1", 2, "performance")],
         "partners": [("front-range-manufacturing-alliance", "co_developer")],
-        "body": [{"type": "paragraph", "value": "<p>Designed at a summit of Front Range manufacturers about the skills they could not hire for. Counts toward the Associate of Applied Science in Advanced Manufacturing.</p>"}],
+        "body": [
+            {
+                "type": "paragraph",
+                "value": "<p>Designed at a summit of Front Range manufacturers about the skills they could not hire for. Counts toward the Associate of Applied Science in Advanced Manufacturing.</p>",
+            }
+        ],
     },
     {
         "partner": "colorado-community-college-system",
@@ -332,7 +368,16 @@ CREDENTIALS = [
         "partners": [("front-range-manufacturing-alliance", "employer_endorser")],
         "prerequisites": ["CCCS-MFG-102"],
         "body": [
-            {"type": "call_to_action", "value": {"heading": "Hiring CNC operators?", "text": "Front Range Manufacturing Alliance members interview badge earners first.", "button_label": "Read about the alliance", "page": None, "url": "https://example.org/frma"}},
+            {
+                "type": "call_to_action",
+                "value": {
+                    "heading": "Hiring CNC operators?",
+                    "text": "Front Range Manufacturing Alliance members interview badge earners first.",
+                    "button_label": "Read about the alliance",
+                    "page": None,
+                    "url": "https://example.org/frma",
+                },
+            },
         ],
     },
     {
@@ -411,7 +456,16 @@ CREDENTIALS = [
         "price": Decimal("0.00"),
         "competencies": [("IL.3", 2, "capstone"), ("IL.4", 2, "capstone"), ("IL.2", 2, "capstone")],
         "prerequisites": ["PSU-LIB-101", "PSU-LIB-102", "PSU-LIB-103"],
-        "body": [{"type": "quote", "value": {"text": "Students who earned the badges used better sources and cited them properly.", "attribution": "Penn State Libraries", "role": "programme review"}}],
+        "body": [
+            {
+                "type": "quote",
+                "value": {
+                    "text": "Students who earned the badges used better sources and cited them properly.",
+                    "attribution": "Penn State Libraries",
+                    "role": "programme review",
+                },
+            }
+        ],
     },
 ]
 
@@ -424,7 +478,12 @@ PATHWAYS = [
         "outcome": "degree_admission",
         "outcome_description": "A Mastery Certificate and 12 ASU credit hours toward earned admission",
         "electives_required": 1,
-        "steps": [("ASU-BDA-110", True), ("ASU-BDA-120", True), ("ASU-BDA-130", False), ("ASU-PM-101", False)],
+        "steps": [
+            ("ASU-BDA-110", True),
+            ("ASU-BDA-120", True),
+            ("ASU-BDA-130", False),
+            ("ASU-PM-101", False),
+        ],
     },
     {
         "parent": "colorado-community-college-system",
@@ -444,7 +503,12 @@ PATHWAYS = [
         "outcome": "capstone_badge",
         "outcome_description": "The Information Literacy Uber Badge",
         "electives_required": 0,
-        "steps": [("PSU-LIB-101", True), ("PSU-LIB-102", True), ("PSU-LIB-103", True), ("PSU-LIB-UBER", True)],
+        "steps": [
+            ("PSU-LIB-101", True),
+            ("PSU-LIB-102", True),
+            ("PSU-LIB-103", True),
+            ("PSU-LIB-UBER", True),
+        ],
     },
 ]
 

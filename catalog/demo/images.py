@@ -14,7 +14,7 @@ def _hex_to_rgb(hex_colour):
 
 
 def _mix(rgb, other, amount):
-    return tuple(round(a + (b - a) * amount) for a, b in zip(rgb, other))
+    return tuple(round(a + (b - a) * amount) for a, b in zip(rgb, other, strict=True))
 
 
 def _png(image):

@@ -22,7 +22,12 @@ def clear_cache():
 def test_sign_up_logs_in_and_returns_to_the_page(client, site_tree):
     response = client.post(
         reverse("accounts:signup") + "?next=/catalog/",
-        {"email": "New.Learner@Example.org", "password1": PASSWORD, "password2": PASSWORD, "next": "/catalog/"},
+        {
+            "email": "New.Learner@Example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "/catalog/",
+        },
     )
     assert response.status_code == 302 and response.url == "/catalog/"
     user = get_user_model().objects.get()
@@ -32,13 +37,23 @@ def test_sign_up_logs_in_and_returns_to_the_page(client, site_tree):
 
 def test_sign_up_refuses_duplicates_weak_passwords_and_offsite_redirects(client, site_tree):
     get_user_model().objects.create_user(email="taken@example.org", password=PASSWORD)
-    response = client.post(reverse("accounts:signup"), {"email": "TAKEN@example.org", "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("accounts:signup"),
+        {"email": "TAKEN@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
     assert "already exists" in response.content.decode()
-    response = client.post(reverse("accounts:signup"), {"email": "x@example.org", "password1": "123", "password2": "123"})
+    response = client.post(
+        reverse("accounts:signup"), {"email": "x@example.org", "password1": "123", "password2": "123"}
+    )
     assert response.status_code == 200 and get_user_model().objects.count() == 1
     response = client.post(
         reverse("accounts:signup"),
-        {"email": "y@example.org", "password1": PASSWORD, "password2": PASSWORD, "next": "https://evil.example/"},
+        {
+            "email": "y@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "https://evil.example/",
+        },
     )
     assert response.status_code == 302 and response.url == "/"
 
@@ -56,13 +71,20 @@ def test_log_in_and_out(client, site_tree):
 def test_repeated_failures_are_throttled_even_with_the_right_password(client, site_tree):
     get_user_model().objects.create_user(email="ana@example.org", password=PASSWORD)
     for _ in range(5):
-        response = client.post(reverse("accounts:login"), {"username": "ana@example.org", "password": "wrong"})
+        response = client.post(
+            reverse("accounts:login"), {"username": "ana@example.org", "password": "wrong"}
+        )
         assert response.status_code == 200
     response = client.post(reverse("accounts:login"), {"username": "ana@example.org", "password": PASSWORD})
     assert response.status_code == 200
     assert "Too many failed attempts" in response.content.decode()
     cache.clear()
-    assert client.post(reverse("accounts:login"), {"username": "ana@example.org", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": "ana@example.org", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_password_reset_by_email(client, site_tree):
@@ -72,7 +94,9 @@ def test_password_reset_by_email(client, site_tree):
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ana@example.org"]
     link = re.search(r"https?://[^/]+(/accounts/password-reset/[^\s]+)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url  # Django swaps the token for a session-held one
-    response = client.post(form_url, {"new_password1": "another long passphrase 7", "new_password2": "another long passphrase 7"})
+    response = client.post(
+        form_url, {"new_password1": "another long passphrase 7", "new_password2": "another long passphrase 7"}
+    )
     assert response.status_code == 302
     assert client.login(username="ana@example.org", password="another long passphrase 7")
     # Unknown addresses get the same answer and no email (no account enumeration).
@@ -84,9 +108,16 @@ def test_forms_need_csrf(site_tree):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(reverse("accounts:signup"), {"email": "a@example.org", "password1": PASSWORD, "password2": PASSWORD})
+    response = strict.post(
+        reverse("accounts:signup"), {"email": "a@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert response.status_code == 403
-    assert strict.post(reverse("accounts:login"), {"username": "a@example.org", "password": PASSWORD}).status_code == 403
+    assert (
+        strict.post(
+            reverse("accounts:login"), {"username": "a@example.org", "password": PASSWORD}
+        ).status_code
+        == 403
+    )
 
 
 def test_signup_help_texts_are_linked_to_their_fields(client):

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.db import IntegrityError
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def test_users_sign_in_with_email_in_any_letter_case():
 def test_email_is_unique_regardless_of_case():
     User = get_user_model()
     User.objects.create_user(email="sam@example.org", password="x")
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         User.objects.create_user(email="SAM@example.org", password="y")
 
 

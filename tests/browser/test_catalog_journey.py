@@ -28,7 +28,9 @@ def test_home_to_catalog_to_credential_to_pathway(live_server, page, axe_check, 
     axe_check(page)
 
     page.get_by_role("link", name="Applied Business Data Analytics I: Spreadsheets").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Applied Business Data Analytics I: Spreadsheets")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Applied Business Data Analytics I: Spreadsheets"
+    )
     facts = page.locator(".credential__facts")
     expect(facts).to_contain_text("$25")
     expect(facts).to_contain_text("3 credit hours for $400 from Arizona State University")
@@ -38,7 +40,9 @@ def test_home_to_catalog_to_credential_to_pathway(live_server, page, axe_check, 
 
     page.get_by_role("link", name="Applied Business Data Analytics Mastery Certificate").click()
     expect(page).to_have_url(re.compile(r"/applied-business-data-analytics/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Applied Business Data Analytics Mastery Certificate")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Applied Business Data Analytics Mastery Certificate"
+    )
     expect(page.locator(".outcome")).to_contain_text("earned admission")
     expect(page.locator("#electives-heading")).to_have_text("Electives: choose 1")
     axe_check(page)

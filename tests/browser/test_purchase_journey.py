@@ -24,11 +24,18 @@ def type_card(page, number):
     card.locator("input[placeholder=postal_code]").fill("85281")
 
 
-def test_sign_up_and_buy_a_credential_with_credit(live_server, page, register_stripe_webhook, partner, framework, axe_check, tmp_path):
+def test_sign_up_and_buy_a_credential_with_credit(
+    live_server, page, register_stripe_webhook, partner, framework, axe_check, tmp_path
+):
     register_stripe_webhook(live_server.url + "/checkout/stripe/webhook/")
     course = make_credential(
-        partner, framework[1][:2], title="Applied Business Data Analytics I: Spreadsheets", price=Decimal("25.00"),
-        credit_eligible=True, credit_hours=Decimal("3"), credit_conversion_fee=Decimal("400.00"),
+        partner,
+        framework[1][:2],
+        title="Applied Business Data Analytics I: Spreadsheets",
+        price=Decimal("25.00"),
+        credit_eligible=True,
+        credit_hours=Decimal("3"),
+        credit_conversion_fee=Decimal("400.00"),
         credit_granting_institution=partner,
     )
 
@@ -74,6 +81,12 @@ def test_sign_up_and_buy_a_credential_with_credit(live_server, page, register_st
     while not PaymentEvent.objects.filter(event_type="payment_intent.succeeded").exists():
         assert time.monotonic() < deadline, "localstripe's webhook never arrived"
         time.sleep(0.1)
-    assert PaymentEvent.objects.get(event_type="payment_intent.succeeded").outcome in ("already paid", "fulfilled")
+    assert PaymentEvent.objects.get(event_type="payment_intent.succeeded").outcome in (
+        "already paid",
+        "fulfilled",
+    )
     enrolment = Enrolment.objects.get()
-    assert enrolment.user.email == "new.learner@example.org" and enrolment.credit_status == CreditStatus.PURCHASED
+    assert (
+        enrolment.user.email == "new.learner@example.org"
+        and enrolment.credit_status == CreditStatus.PURCHASED
+    )

@@ -154,7 +154,11 @@ def test_fixture_hierarchy_types_and_statements():
     assert stored["MF.5"].parent == stored["MF"]
     # sequenceNumber orders siblings; the isRelatedTo/precedes associations add no parents.
     assert [c.human_coding_scheme for c in stored["MF"].children.order_by("sort_order")] == [
-        "MF.1", "MF.2", "MF.3", "MF.4", "MF.5"
+        "MF.1",
+        "MF.2",
+        "MF.3",
+        "MF.4",
+        "MF.5",
     ]
     assert [d.human_coding_scheme for d in Competency.objects.filter(parent=None)] == list(DOMAINS)
 

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from wagtail.models import Page
 
 from catalog.models import (
     CatalogIndexPage,
@@ -11,7 +12,6 @@ from catalog.models import (
     find_prerequisite_problem,
 )
 from home.models import HomePage
-from wagtail.models import Page
 from partners.models import PartnerPage, readable_text_colour
 from tests.builders import credential_fields, make_credential, make_partner, make_pathway
 
@@ -64,14 +64,20 @@ class TestMicrocredentialValidation:
         assert field in validation_errors(MicrocredentialPage(**fields))
 
     def test_hours_and_weeks_must_be_positive_and_plausible(self, db):
-        errors = validation_errors(MicrocredentialPage(**credential_fields(slug="x", notional_hours=0, duration_weeks=0)))
+        errors = validation_errors(
+            MicrocredentialPage(**credential_fields(slug="x", notional_hours=0, duration_weeks=0))
+        )
         assert {"notional_hours", "duration_weeks"} <= errors.keys()
-        errors = validation_errors(MicrocredentialPage(**credential_fields(slug="x", notional_hours=500, duration_weeks=1)))
+        errors = validation_errors(
+            MicrocredentialPage(**credential_fields(slug="x", notional_hours=500, duration_weeks=1))
+        )
         assert "80 hours a week" in errors["notional_hours"][0]
 
     @pytest.mark.parametrize("code", ["asu-101", "ASU 101", "ASU--101", "-ASU", ""])
     def test_short_code_format(self, db, code):
-        assert "short_code" in validation_errors(MicrocredentialPage(**credential_fields(slug="x", short_code=code)))
+        assert "short_code" in validation_errors(
+            MicrocredentialPage(**credential_fields(slug="x", short_code=code))
+        )
 
     def test_short_code_is_unique(self, partner):
         make_credential(partner, short_code="ASU-PM-101")
@@ -82,7 +88,9 @@ class TestMicrocredentialValidation:
         free = MicrocredentialPage(**credential_fields(price=Decimal("0")))
         assert free.is_free and free.price_with_credit == Decimal("0")
         paid = MicrocredentialPage(
-            **credential_fields(price=Decimal("25.00"), credit_eligible=True, credit_conversion_fee=Decimal("400.00"))
+            **credential_fields(
+                price=Decimal("25.00"), credit_eligible=True, credit_conversion_fee=Decimal("400.00")
+            )
         )
         assert paid.price_with_credit == Decimal("425.00")
 
@@ -116,7 +124,9 @@ class TestPathwayTotals:
         required = make_credential(partner, notional_hours=40, price=Decimal("25.00"), **credit)
         cheap = make_credential(partner, notional_hours=10, price=Decimal("0.00"))
         dear = make_credential(partner, notional_hours=60, price=Decimal("95.50"), **credit)
-        pathway = make_pathway(partner, [(required, True), (cheap, False), (dear, False)], electives_required=1)
+        pathway = make_pathway(
+            partner, [(required, True), (cheap, False), (dear, False)], electives_required=1
+        )
 
         totals = pathway.get_totals()
         assert totals.hours == 50

@@ -51,7 +51,9 @@ def credit_credential(partner, framework):
 class TestMicrocredentialPage:
     def test_shows_facts_competencies_and_cobranding(self, client, catalog, partner, credit_credential):
         employer = make_partner(catalog, title="Front Range Manufacturing Alliance", kind="employer")
-        MicrocredentialPartner.objects.create(page=credit_credential, partner=employer, role="employer_endorser")
+        MicrocredentialPartner.objects.create(
+            page=credit_credential, partner=employer, role="employer_endorser"
+        )
         soup = get_soup(client, credit_credential.url)
 
         assert soup.h1.get_text(strip=True) == "Project Management Foundations"
@@ -85,7 +87,9 @@ class TestMicrocredentialPage:
         assert data["numberOfCredits"] == 3
 
     def test_json_ld_cannot_break_out_of_its_script(self, client, partner, framework):
-        page = make_credential(partner, competencies=framework[1][:1], summary="</script><script>alert(1)</script>")
+        page = make_credential(
+            partner, competencies=framework[1][:1], summary="</script><script>alert(1)</script>"
+        )
         html = client.get(page.url).content.decode()
         script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
         assert "<" not in script
@@ -102,13 +106,17 @@ class TestMicrocredentialPage:
 
     def test_lists_prerequisites_and_pathways(self, client, partner, framework):
         first = make_credential(partner, competencies=framework[1][:1], title="Spreadsheets")
-        second = make_credential(partner, competencies=framework[1][1:2], prerequisites=[first], title="Dashboards")
+        second = make_credential(
+            partner, competencies=framework[1][1:2], prerequisites=[first], title="Dashboards"
+        )
         make_pathway(partner, [(first, True), (second, True)], title="Data Analytics Certificate")
         soup = get_soup(client, second.url)
         assert "Spreadsheets" in soup.find(id="prerequisites-heading").parent.get_text()
         assert "Data Analytics Certificate" in soup.find(id="pathways-heading").parent.get_text()
 
-    def test_query_count_does_not_grow_with_competencies_or_partners(self, client, catalog, partner, credit_credential):
+    def test_query_count_does_not_grow_with_competencies_or_partners(
+        self, client, catalog, partner, credit_credential
+    ):
         before = count_queries(client, credit_credential.url)
         framework, competencies = make_framework(size=30, title="Big framework")
         for index, competency in enumerate(competencies):
@@ -117,7 +125,9 @@ class TestMicrocredentialPage:
             )
         for index in range(5):
             MicrocredentialPartner.objects.create(
-                page=credit_credential, partner=make_partner(catalog, title=f"Employer {index}"), sort_order=index
+                page=credit_credential,
+                partner=make_partner(catalog, title=f"Employer {index}"),
+                sort_order=index,
             )
         after = count_queries(client, credit_credential.url)
         assert after == before, f"{before} queries with 2 competencies, {after} with 32"
@@ -160,7 +170,9 @@ class TestPartnerPage:
     def test_lists_offered_and_cobranded_credentials(self, client, catalog, partner, framework):
         employer = make_partner(catalog, title="Mountain Health", kind="employer", brand_colour="#2E7D32")
         own = make_credential(employer, competencies=framework[1][:1], title="Patient Care Basics")
-        cobranded = make_credential(partner, competencies=framework[1][:1], cobrands=[employer], title="Health Data")
+        cobranded = make_credential(
+            partner, competencies=framework[1][:1], cobrands=[employer], title="Health Data"
+        )
         soup = get_soup(client, employer.url)
         offered = soup.find(id="offered-heading").parent.get_text()
         assert own.title in offered and cobranded.title not in offered
@@ -178,7 +190,9 @@ class TestPathwayPage:
         a = make_credential(partner, competencies=framework[1][:1], notional_hours=40, price=Decimal("25"))
         b = make_credential(partner, competencies=framework[1][:1], notional_hours=45, price=Decimal("25"))
         c = make_credential(partner, competencies=framework[1][:1], notional_hours=10, price=Decimal("95"))
-        pathway = make_pathway(partner, [(a, True), (b, True), (c, False)], electives_required=1, title="Mastery")
+        pathway = make_pathway(
+            partner, [(a, True), (b, True), (c, False)], electives_required=1, title="Mastery"
+        )
         soup = get_soup(client, pathway.url)
         totals = soup.select_one(".facts--inline").get_text(" ", strip=True)
         assert "from 95" in totals and "$145" in totals

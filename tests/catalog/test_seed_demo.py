@@ -38,7 +38,12 @@ def test_seed_builds_the_demo_catalog_and_is_idempotent():
     assert "created" in out.getvalue()
 
     assert PartnerPage.objects.live().count() >= 4
-    assert set(PartnerPage.objects.values_list("kind", flat=True)) >= {"university", "college", "employer", "nonprofit"}
+    assert set(PartnerPage.objects.values_list("kind", flat=True)) >= {
+        "university",
+        "college",
+        "employer",
+        "nonprofit",
+    }
     assert MicrocredentialPage.objects.live().count() >= 12
     assert PathwayPage.objects.live().count() >= 2
     framework = CompetencyFramework.objects.get(title="Workforce Skills Framework")

@@ -58,8 +58,15 @@ def test_orders_cannot_be_edited_created_or_deleted(staff, paid_order):
 def test_refunds_and_payment_events_are_listed_read_only(staff, paid_order):
     from checkout.models import PaymentEvent, Refund
 
-    Refund.objects.create(order=paid_order, amount=Decimal("25.00"), reason="Duplicate purchase", stripe_refund_id="re_1")
-    PaymentEvent.objects.create(event_id="evt_abc", event_type="payment_intent.succeeded", payment_intent_id="pi_1", outcome="fulfilled")
+    Refund.objects.create(
+        order=paid_order, amount=Decimal("25.00"), reason="Duplicate purchase", stripe_refund_id="re_1"
+    )
+    PaymentEvent.objects.create(
+        event_id="evt_abc",
+        event_type="payment_intent.succeeded",
+        payment_intent_id="pi_1",
+        outcome="fulfilled",
+    )
     refunds = staff.get(reverse("refunds:index"), {"q": paid_order.number}).content.decode()
     assert "Duplicate purchase" in refunds and "re_1" in refunds
     events = staff.get(reverse("payment_events:index"), {"q": "pi_1"}).content.decode()

@@ -69,7 +69,9 @@ def test_checkout_page_has_summary_and_card_form(logged_in, learner, course, str
     order = Order.objects.get(user=learner)
     page = logged_in.get(reverse("checkout:pay", args=[order.number])).content.decode()
     order.refresh_from_db()
-    assert "Spreadsheets for Business" in page and "Academic credit: 3.0 credit hours" in page and "$425" in page
+    assert (
+        "Spreadsheets for Business" in page and "Academic credit: 3.0 credit hours" in page and "$425" in page
+    )
     assert f'data-client-secret="{order.payment_intent_id}_secret_' in page
     assert f"{stripe_settings.STRIPE_API_BASE}/js.stripe.com/v3/devtools/" in page
     assert 'id="card-element"' in page
@@ -83,7 +85,9 @@ def test_return_page_asks_stripe_before_and_after_the_webhook(logged_in, learner
     order.refresh_from_db()
 
     # The browser says it paid, but Stripe says not yet: not paid, nothing enrolled.
-    page = logged_in.get(complete + "?payment_intent=" + order.payment_intent_id + "&redirect_status=succeeded")
+    page = logged_in.get(
+        complete + "?payment_intent=" + order.payment_intent_id + "&redirect_status=succeeded"
+    )
     assert "Not paid yet" in page.content.decode() and not Enrolment.objects.exists()
 
     pay_in_browser(order.payment_intent_id)
@@ -93,7 +97,10 @@ def test_return_page_asks_stripe_before_and_after_the_webhook(logged_in, learner
 
     payload = succeeded_event(order.payment_intent_id)
     response = client.post(
-        reverse("stripe_webhook"), payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload)
+        reverse("stripe_webhook"),
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signed(payload),
     )
     assert response.content == b"already paid"
     assert Enrolment.objects.count() == 1
@@ -155,7 +162,9 @@ def test_payment_for_a_cancelled_order_is_flagged_not_lost(learner, course):
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED)
     result = fulfil_order(order.pk, 2500, "USD")
     order.refresh_from_db()
-    assert result.reason == "paid after cancellation" and order.needs_review and not Enrolment.objects.exists()
+    assert (
+        result.reason == "paid after cancellation" and order.needs_review and not Enrolment.objects.exists()
+    )
 
 
 def test_credit_conversion_later_from_my_learning(logged_in, learner, course):
@@ -173,7 +182,10 @@ def test_credit_conversion_later_from_my_learning(logged_in, learner, course):
     logged_in.get(reverse("checkout:pay", args=[credit_order.number]))
     credit_order.refresh_from_db()
     pay_in_browser(credit_order.payment_intent_id)
-    assert "payment received" in logged_in.get(reverse("checkout:complete", args=[credit_order.number])).content.decode()
+    assert (
+        "payment received"
+        in logged_in.get(reverse("checkout:complete", args=[credit_order.number])).content.decode()
+    )
     assert Enrolment.objects.get().credit_status == CreditStatus.PURCHASED
 
     page = logged_in.get(reverse("checkout:my_learning")).content.decode()
@@ -185,7 +197,9 @@ def test_credit_conversion_later_from_my_learning(logged_in, learner, course):
 
 def test_credit_later_needs_an_enrolment_and_a_credit_option(logged_in, learner, course, partner, framework):
     response = logged_in.post(reverse("checkout:start_credit", args=[course.pk]), follow=True)
-    assert "Enrol in Spreadsheets for Business before buying its credit conversion" in response.content.decode()
+    assert (
+        "Enrol in Spreadsheets for Business before buying its credit conversion" in response.content.decode()
+    )
     no_credit = make_credential(partner, framework[1][:1], price=Decimal("25"))
     create_order(learner, no_credit.pk)
     fulfil_order(Order.objects.get().pk, 2500, "USD")
@@ -241,7 +255,10 @@ def test_webhook_needs_no_csrf_but_a_signature(learner, course):
     strict = Client(enforce_csrf_checks=True)
     payload = succeeded_event(intent.id, event_id="evt_csrf")
     response = strict.post(
-        reverse("stripe_webhook"), payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload)
+        reverse("stripe_webhook"),
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signed(payload),
     )
     assert response.status_code == 200 and PaymentEvent.objects.get().outcome == "fulfilled"
     assert json.loads(payload)["id"] == "evt_csrf"

@@ -29,9 +29,15 @@ def learner(db):
 @pytest.fixture
 def asu_course(partner, framework):
     return make_credential(
-        partner, framework[1][:1], title="Project Management Foundations", short_code="ASU-PM-101",
-        price=Decimal("25.00"), credit_eligible=True, credit_hours=Decimal("3"),
-        credit_conversion_fee=Decimal("400.00"), credit_granting_institution=partner,
+        partner,
+        framework[1][:1],
+        title="Project Management Foundations",
+        short_code="ASU-PM-101",
+        price=Decimal("25.00"),
+        credit_eligible=True,
+        credit_hours=Decimal("3"),
+        credit_conversion_fee=Decimal("400.00"),
+        credit_granting_institution=partner,
     )
 
 
@@ -58,7 +64,9 @@ def test_order_captures_prices_at_order_time(learner, asu_course):
 def test_fulfilment_enrols_once_and_checks_the_amount(learner, asu_course):
     order = create_order(learner, asu_course.pk, include_credit=True)
     wrong = fulfil_order(order.pk, 2500, "usd")
-    assert not wrong.fulfilled_now and wrong.order.needs_review and "does not match" in wrong.order.review_note
+    assert (
+        not wrong.fulfilled_now and wrong.order.needs_review and "does not match" in wrong.order.review_note
+    )
     assert not Enrolment.objects.exists()
 
     first = fulfil_order(order.pk, 42500, "usd")
@@ -82,7 +90,9 @@ def test_credit_conversion_later_only_once_and_only_when_offered(learner, asu_co
         create_credit_order(learner, asu_course.pk)
     fulfil_order(create_order(learner, asu_course.pk).pk, 2500, "USD")
     credit = create_credit_order(learner, asu_course.pk)
-    assert credit.total == Decimal("400.00") and [line.kind for line in credit.lines.all()] == ["credit_conversion"]
+    assert credit.total == Decimal("400.00") and [line.kind for line in credit.lines.all()] == [
+        "credit_conversion"
+    ]
     fulfil_order(credit.pk, 40000, "USD")
     assert Enrolment.objects.get().credit_status == CreditStatus.PURCHASED
     with pytest.raises(CheckoutError, match="already bought"):
@@ -148,14 +158,23 @@ def test_twenty_concurrent_fulfilments_enrol_once(learner, asu_course):
     assert Enrolment.objects.count() == 1
 
 
-def test_paid_order_gets_one_receipt_email(learner, asu_course, django_capture_on_commit_callbacks, mailoutbox):
+def test_paid_order_gets_one_receipt_email(
+    learner, asu_course, django_capture_on_commit_callbacks, mailoutbox
+):
     order = create_order(learner, asu_course.pk, include_credit=True)
     with django_capture_on_commit_callbacks(execute=True):
         fulfil_order(order.pk, 42500, "USD", card_brand="visa", card_last4="4242")
     with django_capture_on_commit_callbacks(execute=True):
-        fulfil_order(order.pk, 42500, "USD")  # a second fulfilment (webhook after the return page) sends nothing
+        fulfil_order(
+            order.pk, 42500, "USD"
+        )  # a second fulfilment (webhook after the return page) sends nothing
     assert len(mailoutbox) == 1
     email = mailoutbox[0]
     assert email.to == [learner.email] and order.number in email.subject
-    assert "ending 4242" in email.body and "$25" in email.body and "$400" in email.body and "Total: $425" in email.body
+    assert (
+        "ending 4242" in email.body
+        and "$25" in email.body
+        and "$400" in email.body
+        and "Total: $425" in email.body
+    )
     assert "http://testserver/my-learning/" in email.body

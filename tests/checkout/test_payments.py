@@ -24,8 +24,13 @@ pytestmark = pytest.mark.django_db
 def order(stripe_settings, partner, framework):
     learner = get_user_model().objects.create_user(email="learner@example.org", password="x")
     course = make_credential(
-        partner, framework[1][:1], price=Decimal("25.00"), credit_eligible=True, credit_hours=Decimal("3"),
-        credit_conversion_fee=Decimal("400.00"), credit_granting_institution=partner,
+        partner,
+        framework[1][:1],
+        price=Decimal("25.00"),
+        credit_eligible=True,
+        credit_hours=Decimal("3"),
+        credit_conversion_fee=Decimal("400.00"),
+        credit_granting_institution=partner,
     )
     return create_order(learner, course.pk, include_credit=True)
 
@@ -83,7 +88,9 @@ def test_declined_and_3d_secure_cards_leave_the_order_payable(order):
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING and not Enrolment.objects.exists()
 
-    other = create_order(get_user_model().objects.create_user(email="b@example.org"), order.lines.first().microcredential_id)
+    other = create_order(
+        get_user_model().objects.create_user(email="b@example.org"), order.lines.first().microcredential_id
+    )
     intent = ensure_payment_intent(other)
     assert pay_in_browser(intent.id, card="4000002500003155").status == "requires_action"
     assert fulfil_from_payment_intent(intent.id)[1] is None
@@ -112,8 +119,18 @@ def test_unsigned_or_tampered_webhooks_are_refused_and_change_nothing(client, or
     url = reverse("stripe_webhook")
     assert client.post(url, payload, content_type="application/json").status_code == 400
     tampered = payload.replace("evt_1", "evt_2")
-    assert client.post(url, tampered, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload)).status_code == 400
+    assert (
+        client.post(
+            url, tampered, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload)
+        ).status_code
+        == 400
+    )
     wrong_secret = signed(payload, secret="whsec_other")
-    assert client.post(url, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=wrong_secret).status_code == 400
+    assert (
+        client.post(
+            url, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=wrong_secret
+        ).status_code
+        == 400
+    )
     assert client.get(url).status_code == 405
     assert not PaymentEvent.objects.exists() and not Enrolment.objects.exists()

@@ -42,7 +42,10 @@ def staff(client, site_tree):
 
 
 def refunds_in_stripe(order):
-    return [r.amount for r in stripe_client().v1.refunds.list(params={"payment_intent": order.payment_intent_id}).data]
+    return [
+        r.amount
+        for r in stripe_client().v1.refunds.list(params={"payment_intent": order.payment_intent_id}).data
+    ]
 
 
 def line(order, kind):
@@ -57,7 +60,13 @@ def test_whole_order_refund_from_the_admin(staff, order_with_credit):
     form = staff.get(refund_url).content.decode()
     assert "Spreadsheets for Business" in form and "$400" in form
 
-    response = staff.post(refund_url, {"lines": [str(pk) for pk in order.lines.values_list("pk", flat=True)], "reason": "Learner asked within 14 days"})
+    response = staff.post(
+        refund_url,
+        {
+            "lines": [str(pk) for pk in order.lines.values_list("pk", flat=True)],
+            "reason": "Learner asked within 14 days",
+        },
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED and refunds_in_stripe(order) == [42500]
@@ -76,7 +85,10 @@ def test_whole_order_refund_from_the_admin(staff, order_with_credit):
 def test_credit_only_refund_reverts_credit_and_keeps_the_enrolment(staff, order_with_credit, learner):
     order = order_with_credit
     credit = line(order, LineKind.CREDIT_CONVERSION)
-    staff.post(reverse("orders:refund", args=[order.pk]), {"lines": [str(credit.pk)], "reason": "Changed mind about credit"})
+    staff.post(
+        reverse("orders:refund", args=[order.pk]),
+        {"lines": [str(credit.pk)], "reason": "Changed mind about credit"},
+    )
     order.refresh_from_db()
     enrolment = Enrolment.objects.get()
     assert order.status == OrderStatus.PARTIALLY_REFUNDED and refunds_in_stripe(order) == [40000]
@@ -98,7 +110,9 @@ def test_credit_only_refund_reverts_credit_and_keeps_the_enrolment(staff, order_
 def test_enrolment_refund_while_credit_stays_is_refused_and_changes_nothing(staff, order_with_credit):
     order = order_with_credit
     enrol = line(order, LineKind.ENROLMENT)
-    response = staff.post(reverse("orders:refund", args=[order.pk]), {"lines": [str(enrol.pk)], "reason": "x"})
+    response = staff.post(
+        reverse("orders:refund", args=[order.pk]), {"lines": [str(enrol.pk)], "reason": "x"}
+    )
     assert response.status_code == 200 and "refund the credit conversion first" in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID and refunds_in_stripe(order) == [] and not Refund.objects.exists()
@@ -172,5 +186,7 @@ def test_refund_form_enforces_csrf(order_with_credit, site_tree):
     admin = get_user_model().objects.create_superuser(email="staff@example.edu", password="pw")
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(admin)
-    response = strict.post(reverse("orders:refund", args=[order_with_credit.pk]), {"lines": [], "reason": "x"})
+    response = strict.post(
+        reverse("orders:refund", args=[order_with_credit.pk]), {"lines": [], "reason": "x"}
+    )
     assert response.status_code == 403 and not Refund.objects.exists()

@@ -16,9 +16,15 @@ def small_catalog(catalog):
     framework, _ = make_framework(size=0, title="Workforce Skills")
     from catalog.models import Competency
 
-    clean = Competency.objects.create(framework=framework, human_coding_scheme="DA.1", full_statement="Clean tabular data")
-    dashboards = Competency.objects.create(framework=framework, human_coding_scheme="DA.3", full_statement="Build dashboards")
-    cnc = Competency.objects.create(framework=framework, human_coding_scheme="MF.5", full_statement="Operate a CNC machine")
+    clean = Competency.objects.create(
+        framework=framework, human_coding_scheme="DA.1", full_statement="Clean tabular data"
+    )
+    dashboards = Competency.objects.create(
+        framework=framework, human_coding_scheme="DA.3", full_statement="Build dashboards"
+    )
+    cnc = Competency.objects.create(
+        framework=framework, human_coding_scheme="MF.5", full_statement="Operate a CNC machine"
+    )
     credit = {
         "credit_eligible": True,
         "credit_hours": Decimal("3"),
@@ -26,21 +32,47 @@ def small_catalog(catalog):
     }
     pages = {
         "cleaning": make_credential(
-            asu, [clean], title="Data Cleaning", level=1, delivery_format="online_self_paced",
-            price=Decimal("25"), notional_hours=40, credit_granting_institution=asu, **credit,
+            asu,
+            [clean],
+            title="Data Cleaning",
+            level=1,
+            delivery_format="online_self_paced",
+            price=Decimal("25"),
+            notional_hours=40,
+            credit_granting_institution=asu,
+            **credit,
         ),
         "dashboards": make_credential(
-            asu, [clean, dashboards], cobrands=[employer], title="Dashboards for Managers", level=2,
-            delivery_format="online_cohort", price=Decimal("25"), notional_hours=45,
-            credit_granting_institution=asu, **credit,
+            asu,
+            [clean, dashboards],
+            cobrands=[employer],
+            title="Dashboards for Managers",
+            level=2,
+            delivery_format="online_cohort",
+            price=Decimal("25"),
+            notional_hours=45,
+            credit_granting_institution=asu,
+            **credit,
         ),
         "cnc": make_credential(
-            cccs, [cnc], cobrands=[employer], title="CNC Operation", level=2, delivery_format="in_person",
-            price=Decimal("120"), notional_hours=48,
+            cccs,
+            [cnc],
+            cobrands=[employer],
+            title="CNC Operation",
+            level=2,
+            delivery_format="in_person",
+            price=Decimal("120"),
+            notional_hours=48,
         ),
         "library": make_credential(
-            cccs, [dashboards], title="Library Basics", level=1, delivery_format="online_self_paced",
-            price=Decimal("0"), notional_hours=3, duration_weeks=1,
+            cccs,
+            [dashboards],
+            title="Library Basics",
+            level=1,
+            delivery_format="online_self_paced",
+            price=Decimal("0"),
+            notional_hours=3,
+            duration_weeks=1,
         ),
     }
     make_credential(asu, [clean], title="Hidden Data Draft", live=False)

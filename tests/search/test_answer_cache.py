@@ -52,7 +52,9 @@ def test_publishing_changes_results_and_counts_at_once(cached_catalog, committed
     assert before.total == 0 and counts(before, "format")["Hybrid"] == 0
     assert run("q=quantum").total == 0
     with committed():
-        page = make_credential(asu, cached_catalog["competencies"][:1], title="Quantum Data", delivery_format="hybrid")
+        page = make_credential(
+            asu, cached_catalog["competencies"][:1], title="Quantum Data", delivery_format="hybrid"
+        )
     after = run("format=hybrid")
     assert titles(after) == ["Quantum Data"] and counts(after, "format")["Hybrid"] == 1
     assert titles(run("q=quantum")) == ["Quantum Data"]
@@ -60,7 +62,9 @@ def test_publishing_changes_results_and_counts_at_once(cached_catalog, committed
 
     with committed():
         page.unpublish()
-    assert run("format=hybrid").total == 0 and counts(run("q=data"), "partner")["Arizona State University"] == 2
+    assert (
+        run("format=hybrid").total == 0 and counts(run("q=data"), "partner")["Arizona State University"] == 2
+    )
     with committed():
         page.save_revision().publish()
     assert run("format=hybrid").total == 1
@@ -184,10 +188,14 @@ class TestSkillsSearch:
         # A link removed by editing the credential and publishing.
         page = MicrocredentialPage.objects.get(title="Lathe Data")
         with committed():
-            page.competency_links = [link for link in page.competency_links.all() if link.competency_id != cnc.pk]
+            page.competency_links = [
+                link for link in page.competency_links.all() if link.competency_id != cnc.pk
+            ]
             page.save_revision().publish()
         assert MicrocredentialCompetency.objects.filter(page=page).count() == 1
-        assert ("Lathe Data", 1) in [(c.credential.title, c.covered_count) for c in skills_search(ids).page.object_list]
+        assert ("Lathe Data", 1) in [
+            (c.credential.title, c.covered_count) for c in skills_search(ids).page.object_list
+        ]
         assert len(warm) < 8
 
     def test_a_renamed_competency_shows_its_new_name(self, cached_catalog, committed):

@@ -21,12 +21,18 @@ class TestFacetCounts:
         assert outcome.total == 4
         assert counts(outcome, "level") == {"Introductory": 2, "Intermediate": 2, "Advanced": 0}
         assert counts(outcome, "format") == {
-            "Online, self-paced": 2, "Online, cohort-based": 1, "In person": 1, "Hybrid": 0,
+            "Online, self-paced": 2,
+            "Online, cohort-based": 1,
+            "In person": 1,
+            "Hybrid": 0,
         }
         assert counts(outcome, "credit") == {"Credit eligible": 2, "Non-credit only": 2}
         assert counts(outcome, "price") == {"Free": 1, "Up to $50": 2, "More than $50": 1}
         assert counts(outcome, "hours") == {
-            "Under 10 hours": 1, "10–39 hours": 0, "40–99 hours": 3, "100+ hours": 0,
+            "Under 10 hours": 1,
+            "10–39 hours": 0,
+            "40–99 hours": 3,
+            "100+ hours": 0,
         }
         assert counts(outcome, "partner") == {
             "Arizona State University": 2,
@@ -34,7 +40,9 @@ class TestFacetCounts:
             "Front Range Manufacturing Alliance": 2,  # co-branded, not offered
         }
         assert counts(outcome, "competency") == {
-            "Clean tabular data": 2, "Build dashboards": 2, "Operate a CNC machine": 1,
+            "Clean tabular data": 2,
+            "Build dashboards": 2,
+            "Operate a CNC machine": 1,
         }
 
     def test_counts_reflect_the_other_selected_facets(self, small_catalog):
@@ -44,7 +52,10 @@ class TestFacetCounts:
         assert counts(outcome, "level") == {"Introductory": 2, "Intermediate": 2, "Advanced": 0}
         # ...while every other facet counts only intermediate credentials.
         assert counts(outcome, "format") == {
-            "Online, self-paced": 0, "Online, cohort-based": 1, "In person": 1, "Hybrid": 0,
+            "Online, self-paced": 0,
+            "Online, cohort-based": 1,
+            "In person": 1,
+            "Hybrid": 0,
         }
         assert counts(outcome, "partner")["Front Range Manufacturing Alliance"] == 2
         assert counts(outcome, "partner")["Arizona State University"] == 1
@@ -87,8 +98,12 @@ class TestTextSearch:
 
     def test_title_match_ranks_above_summary_match(self, catalog, framework):
         partner = make_partner(catalog)
-        make_credential(partner, framework[1][:1], title="Team Leadership", summary="Includes a short unit on risk.")
-        make_credential(partner, framework[1][:1], title="Project Risk Management", summary="Plan for what can go wrong.")
+        make_credential(
+            partner, framework[1][:1], title="Team Leadership", summary="Includes a short unit on risk."
+        )
+        make_credential(
+            partner, framework[1][:1], title="Project Risk Management", summary="Plan for what can go wrong."
+        )
         assert titles(run("q=risk")) == ["Project Risk Management", "Team Leadership"]
 
     def test_competency_match_ranks_above_body_text_on_every_backend(self, catalog, framework):
@@ -105,13 +120,19 @@ class TestTextSearch:
 
     def test_sorting(self, small_catalog):
         assert titles(run("sort=price")) == [
-            "Library Basics", "Dashboards for Managers", "Data Cleaning", "CNC Operation",
+            "Library Basics",
+            "Dashboards for Managers",
+            "Data Cleaning",
+            "CNC Operation",
         ]
         assert titles(run("sort=-price"))[0] == "CNC Operation"
         assert titles(run("sort=hours"))[0] == "Library Basics"
         # Newest first: the fixture publishes the credentials in this order.
         assert titles(run("sort=newest")) == [
-            "Library Basics", "CNC Operation", "Dashboards for Managers", "Data Cleaning",
+            "Library Basics",
+            "CNC Operation",
+            "Dashboards for Managers",
+            "Data Cleaning",
         ]
         assert titles(run("q=data&sort=newest")) == ["Dashboards for Managers", "Data Cleaning"]
         assert run("sort=nonsense").params.sort == "newest"
@@ -211,7 +232,9 @@ class TestFreshness:
             MicrocredentialPage.objects.get(pk=page.pk).delete()
         assert titles(run("q=quantum")) == []
 
-    def test_renaming_a_competency_or_partner_updates_credentials(self, any_catalog, django_capture_on_commit_callbacks):
+    def test_renaming_a_competency_or_partner_updates_credentials(
+        self, any_catalog, django_capture_on_commit_callbacks
+    ):
         _, _, cnc = any_catalog["competencies"]
         assert titles(run("q=lathe")) == []
         with django_capture_on_commit_callbacks(execute=True):
@@ -269,11 +292,32 @@ class TestPage:
 
 
 PARAM_NAMES = [
-    "q", "page", "per_page", "sort", "level", "format", "credit", "price", "hours", "partner", "competency",
-    "find", "x",
+    "q",
+    "page",
+    "per_page",
+    "sort",
+    "level",
+    "format",
+    "credit",
+    "price",
+    "hours",
+    "partner",
+    "competency",
+    "find",
+    "x",
     # Wagtail's API v2 (field filters apply with a type: see SEARCH_URLS)
-    "search", "search_operator", "fields", "order", "limit", "offset", "credit_eligible", "notional_hours",
-    "child_of", "descendant_of", "html_path", "type",
+    "search",
+    "search_operator",
+    "fields",
+    "order",
+    "limit",
+    "offset",
+    "credit_eligible",
+    "notional_hours",
+    "child_of",
+    "descendant_of",
+    "html_path",
+    "type",
 ]
 SEARCH_URLS = [
     "/search/?",
@@ -297,7 +341,16 @@ SEARCH_URLS = [
                 st.integers(min_value=-(2**70), max_value=2**70).map(str),
                 st.sampled_from(
                     [
-                        "' OR 1=1 --", "<script>", "%00", "a\x00b", '"""', "1e9", "NaN", "-1", "*", "\u202e",
+                        "' OR 1=1 --",
+                        "<script>",
+                        "%00",
+                        "a\x00b",
+                        '"""',
+                        "1e9",
+                        "NaN",
+                        "-1",
+                        "*",
+                        "\u202e",
                         "ü" * 300,
                     ]
                 ),

@@ -102,7 +102,9 @@ def test_autocomplete_query_body_uses_edgengrams(backend):
     assert "_edgengrams" in str(body) and "dat" in str(body)
 
 
-@pytest.mark.skipif(not ES_URL, reason="ELASTICSEARCH_URL is not set: no live Elasticsearch cluster to test against")
+@pytest.mark.skipif(
+    not ES_URL, reason="ELASTICSEARCH_URL is not set: no live Elasticsearch cluster to test against"
+)
 def test_live_cluster_gives_the_same_answers_as_the_database(settings, partner, framework):
     make_credential(partner, framework[1][:1], title="Data Cleaning", level=1)
     make_credential(partner, framework[1][1:2], title="Data Dashboards", level=2)
@@ -112,7 +114,10 @@ def test_live_cluster_gives_the_same_answers_as_the_database(settings, partner, 
     def answers():
         outcomes = [CatalogSearch(parse_search_params(QueryDict(q))).run() for q in queries]
         return [
-            (sorted(p.title for p in o.page.object_list), {f.name: [v.count for v in f.values] for f in o.facets})
+            (
+                sorted(p.title for p in o.page.object_list),
+                {f.name: [v.count for v in f.values] for f in o.facets},
+            )
             for o in outcomes
         ]
 

@@ -26,22 +26,50 @@ def varied_catalog(small_catalog, catalog):
     asu, cccs, employer = small_catalog["partners"]
     clean, dashboards, cnc = small_catalog["competencies"]
     union = make_partner(catalog, title="Machinists Union", kind="employer")
-    extra = Competency.objects.create(framework=clean.framework, human_coding_scheme="DA.9", full_statement="Data ethics")
+    extra = Competency.objects.create(
+        framework=clean.framework, human_coding_scheme="DA.9", full_statement="Data ethics"
+    )
     specs = [
-        (asu, [clean, extra], [union], dict(level=3, delivery_format="hybrid", price=Decimal("75"), notional_hours=120)),
+        (
+            asu,
+            [clean, extra],
+            [union],
+            dict(level=3, delivery_format="hybrid", price=Decimal("75"), notional_hours=120),
+        ),
         (cccs, [cnc], [], dict(level=3, delivery_format="in_person", price=Decimal("50"), notional_hours=10)),
-        (cccs, [], [union, employer], dict(level=1, delivery_format="hybrid", price=Decimal("0"), notional_hours=9)),
-        (asu, [extra], [], dict(level=2, delivery_format="online_self_paced", price=Decimal("50.01"), notional_hours=99)),
-        (cccs, [dashboards, cnc], [union], dict(level=2, delivery_format="online_cohort", price=Decimal("10"), notional_hours=39)),
+        (
+            cccs,
+            [],
+            [union, employer],
+            dict(level=1, delivery_format="hybrid", price=Decimal("0"), notional_hours=9),
+        ),
+        (
+            asu,
+            [extra],
+            [],
+            dict(level=2, delivery_format="online_self_paced", price=Decimal("50.01"), notional_hours=99),
+        ),
+        (
+            cccs,
+            [dashboards, cnc],
+            [union],
+            dict(level=2, delivery_format="online_cohort", price=Decimal("10"), notional_hours=39),
+        ),
     ]
     for number, (provider, competencies, cobrands, fields) in enumerate(specs):
         credit = {
-            "credit_eligible": True, "credit_hours": Decimal("1"), "credit_conversion_fee": Decimal("10"),
+            "credit_eligible": True,
+            "credit_hours": Decimal("1"),
+            "credit_conversion_fee": Decimal("10"),
             "credit_granting_institution": asu,
         }
         make_credential(
-            provider, competencies, cobrands=cobrands, title=f"Data Course {number}",
-            **fields, **(credit if number % 2 else {}),
+            provider,
+            competencies,
+            cobrands=cobrands,
+            title=f"Data Course {number}",
+            **fields,
+            **(credit if number % 2 else {}),
         )
     return small_catalog
 
@@ -61,7 +89,8 @@ def orm_counts(search):
         )
     pages = search.filtered(except_facet="competency")
     counts["competency"] = {
-        str(c.pk): pages.filter(competency_links__competency=c).distinct().count() for c in Competency.objects.all()
+        str(c.pk): pages.filter(competency_links__competency=c).distinct().count()
+        for c in Competency.objects.all()
     }
     return counts
 
@@ -98,7 +127,9 @@ def test_counts_equal_one_orm_count_per_value(varied_catalog, query):
         assert actual[name] == expected[name], name
     assert actual["partner"] == expected["partner"]
     # Competencies with no credential are left out of the facet; every shown count is right.
-    assert actual["competency"] == {pk: n for pk, n in expected["competency"].items() if n or pk in actual["competency"]}
+    assert actual["competency"] == {
+        pk: n for pk, n in expected["competency"].items() if n or pk in actual["competency"]
+    }
     assert sorted(search.result_ids()) == sorted(search.filtered().values_list("pk", flat=True))
 
 
@@ -123,9 +154,9 @@ def test_one_statement_whatever_the_filters(varied_catalog):
     """Counting every facet takes one query, with or without text and filters."""
     for query in QUERIES:
         search = CatalogSearch(parse_search_params(QueryDict(query)), cache=AnswerCache(enabled=False))
-        search._match_ids  # the text match is not part of the count
+        _ = search._match_ids  # the text match is not part of the count
         with CaptureQueriesContext(connection) as queries:
-            search.facet_counts
+            _ = search.facet_counts
         assert len(queries) == 1, query
 
 
@@ -134,13 +165,15 @@ def test_simple_counts_add_up_the_masks():
     counts = FacetCounts({"level": SIMPLE_FACETS["level"][1], "price": SIMPLE_FACETS["price"]["free"]})
     level, price = counts.bits["filter", "level"], counts.bits["filter", "price"]
     level_1, free = counts.bits["value", "level", 1], counts.bits["value", "price", "free"]
-    counts.read([
-        ("mask", level | price | level_1, 3),
-        ("mask", price | level_1, 5),  # fails the level filter: still counted for level
-        ("mask", level | level_1, 7),  # fails the price filter: not counted for level
-        ("mask", level | price | free, 11),
-        ("mask", free, 13),
-    ])
+    counts.read(
+        [
+            ("mask", level | price | level_1, 3),
+            ("mask", price | level_1, 5),  # fails the level filter: still counted for level
+            ("mask", level | level_1, 7),  # fails the price filter: not counted for level
+            ("mask", level | price | free, 11),
+            ("mask", free, 13),
+        ]
+    )
     assert counts.simple("level", 1) == 3 + 5
     assert counts.simple("price", "free") == 11
     assert counts.others("level") == price and counts.others() == level | price
@@ -152,14 +185,24 @@ def test_each_credential_has_one_value_of_each_simple_facet(catalog):
     from catalog.models import MicrocredentialPage
 
     provider = make_partner(catalog, title="Edge University")
-    edges = [(Decimal("0"), 9), (Decimal("0.01"), 10), (Decimal("50"), 39), (Decimal("50.01"), 40), (Decimal("51"), 99),
-             (Decimal("400"), 100)]
+    edges = [
+        (Decimal("0"), 9),
+        (Decimal("0.01"), 10),
+        (Decimal("50"), 39),
+        (Decimal("50.01"), 40),
+        (Decimal("51"), 99),
+        (Decimal("400"), 100),
+    ]
     for number, (price, hours) in enumerate(edges):
-        make_credential(provider, [], title=f"Edge {number}", price=price, notional_hours=hours, level=number % 3 + 1)
+        make_credential(
+            provider, [], title=f"Edge {number}", price=price, notional_hours=hours, level=number % 3 + 1
+        )
     pages = MicrocredentialPage.objects.all()
     for name, by_value in SIMPLE_FACETS.items():
         for page in pages:
-            holding = [value for value, condition in by_value.items() if pages.filter(condition, pk=page.pk).exists()]
+            holding = [
+                value for value, condition in by_value.items() if pages.filter(condition, pk=page.pk).exists()
+            ]
             assert len(holding) == 1, (name, page.title, holding)
 
 
@@ -168,7 +211,7 @@ def test_the_statement_reads_the_credential_table_without_joins(varied_catalog, 
     """The candidates' columns are all on the credential table; joining Wagtail's page table
     (for `live`, or as RawSQL does when the SQL names one of its columns) doubled the reads."""
     search = CatalogSearch(parse_search_params(QueryDict(query)), cache=AnswerCache(enabled=False))
-    search._match_ids
+    _ = search._match_ids
     with CaptureQueriesContext(connection) as queries:
-        search.facet_counts
+        _ = search.facet_counts
     assert " JOIN " not in queries[0]["sql"].upper()

@@ -16,7 +16,9 @@ def test_ids_and_lists_select_the_same_rows(partner, framework):
     by_list = set(MicrocredentialPage.objects.filter(pk__any=wanted).values_list("pk", flat=True))
     by_ids = set(MicrocredentialPage.objects.filter(pk__any=Ids(wanted)).values_list("pk", flat=True))
     assert by_list == by_ids == {pages[0].pk, pages[1].pk}
-    links = MicrocredentialCompetency.objects.filter(page_id__any=Ids([pages[0].pk]), competency_id__any=[competencies[1].pk])
+    links = MicrocredentialCompetency.objects.filter(
+        page_id__any=Ids([pages[0].pk]), competency_id__any=[competencies[1].pk]
+    )
     assert links.count() == 1
     assert not MicrocredentialPage.objects.filter(pk__any=Ids([])).exists()
     assert not MicrocredentialPage.objects.filter(pk__any=[]).exists()

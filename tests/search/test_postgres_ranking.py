@@ -35,13 +35,20 @@ def ranked_catalog(partner, framework):
     pages = {
         "both words in title": make_credential(partner, filler, title="Data Reports", summary="Learn it."),
         "one word in title": make_credential(partner, filler, title="Data Basics", summary="Weekly reports."),
-        "other word in title": make_credential(partner, filler, title="Reports at Work", summary="With data."),
-        "competency": make_credential(partner, [interpret], title="Spreadsheet Skills", summary="Office work."),
+        "other word in title": make_credential(
+            partner, filler, title="Reports at Work", summary="With data."
+        ),
+        "competency": make_credential(
+            partner, [interpret], title="Spreadsheet Skills", summary="Office work."
+        ),
         "body, often": make_credential(
             partner, filler, title="Office Skills", summary="Data, data and more data in reports and reports."
         ),
         "body, once": make_credential(
-            partner, filler, title="Office Skills Two", summary="A long introduction to office life with data reports."
+            partner,
+            filler,
+            title="Office Skills Two",
+            summary="A long introduction to office life with data reports.",
         ),
         "twin 1": make_credential(partner, filler, title="Twin Course", summary="Data reports."),
         "twin 2": make_credential(partner, filler, title="Twin Course", summary="Data reports."),
@@ -86,10 +93,14 @@ def test_backend_rank_alone_is_the_backends_order(ranked_catalog):
     """Without signal words, the statement orders exactly as the backend's own query."""
     for text in ("data reports", "data", "office"):
         results = search_for(text).base.search(text, operator="and")
-        assert postgres_ranking.ranked_ids(results, [], []) == list(results.get_queryset().values_list("pk", flat=True))
+        assert postgres_ranking.ranked_ids(results, [], []) == list(
+            results.get_queryset().values_list("pk", flat=True)
+        )
 
 
-def test_matching_and_ranking_take_two_queries_whatever_the_number_of_matches(ranked_catalog, partner, framework):
+def test_matching_and_ranking_take_two_queries_whatever_the_number_of_matches(
+    ranked_catalog, partner, framework
+):
     def count():
         with CaptureQueriesContext(connection) as queries:
             search_for("data reports")._match_text()

@@ -20,10 +20,12 @@ pytestmark = pytest.mark.django_db
 def skills_catalog(catalog):
     asu = make_partner(catalog, title="Arizona State University")
     _, (clean, stats, dashboards, cnc) = make_framework(size=4)
-    for competency, statement in zip((clean, stats, dashboards, cnc), ("Clean data", "Statistics", "Dashboards", "CNC")):
+    for competency, statement in zip(
+        (clean, stats, dashboards, cnc), ("Clean data", "Statistics", "Dashboards", "CNC"), strict=True
+    ):
         competency.full_statement = statement
         competency.save()
-    full = make_credential(asu, [clean, stats, dashboards], title="Analytics Bootcamp", price=Decimal("95"))
+    make_credential(asu, [clean, stats, dashboards], title="Analytics Bootcamp", price=Decimal("95"))
     two_deep = make_credential(asu, [clean, stats], title="Spreadsheets Advanced")
     two_shallow = make_credential(asu, [clean, stats], title="Spreadsheets Basics")
     MicrocredentialCompetency.objects.filter(page=two_deep).update(proficiency_level=4)
@@ -168,7 +170,10 @@ def test_picker_lists_each_competency_under_its_parent(client, db):
     framework, (root_b, root_a, child_a2, child_a1, grandchild) = make_framework(size=5)
     # sort_order says A before B; children follow their parent, each level in its own order.
     for competency, parent, order in (
-        (root_a, None, 1), (root_b, None, 2), (child_a1, root_a, 1), (child_a2, root_a, 2),
+        (root_a, None, 1),
+        (root_b, None, 2),
+        (child_a1, root_a, 1),
+        (child_a2, root_a, 2),
         (grandchild, child_a1, 1),
     ):
         competency.parent, competency.sort_order = parent, order

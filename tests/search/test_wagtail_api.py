@@ -8,14 +8,23 @@ from tests.builders import make_credential, make_partner
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = "short_code,price,credit_eligible,credit_hours,credit_conversion_fee,provider,competency_links,partner_links"
+FIELDS = ",".join(
+    ["short_code", "price", "credit_eligible", "credit_hours", "credit_conversion_fee", "provider"]
+    + ["competency_links", "partner_links"]
+)
 
 
 def test_credentials_with_integrator_fields(client, catalog, partner, framework):
     employer = make_partner(catalog, title="Front Range Manufacturing Alliance", kind="employer")
     make_credential(
-        partner, framework[1][:2], cobrands=[employer], short_code="ASU-PM-101", price=Decimal("25"),
-        credit_eligible=True, credit_hours=Decimal("3"), credit_conversion_fee=Decimal("400"),
+        partner,
+        framework[1][:2],
+        cobrands=[employer],
+        short_code="ASU-PM-101",
+        price=Decimal("25"),
+        credit_eligible=True,
+        credit_hours=Decimal("3"),
+        credit_conversion_fee=Decimal("400"),
         credit_granting_institution=partner,
     )
     response = client.get("/api/v2/pages/", {"type": "catalog.MicrocredentialPage", "fields": FIELDS})
@@ -51,7 +60,9 @@ def test_search_is_cut_to_words_as_on_the_search_page(client, small_catalog):
     assert api_titles(client.get(listing + '"""')) == []
     assert api_titles(client.get(listing + "cnc dashboards")) == []
     assert api_titles(client.get(listing + "cnc dashboards&search_operator=or")) == [
-        "CNC Operation", "Dashboards for Managers", "Library Basics",
+        "CNC Operation",
+        "Dashboards for Managers",
+        "Library Basics",
     ]
 
 
@@ -80,7 +91,12 @@ def test_a_decimal_field_filter_still_filters(client, small_catalog):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v2/pages/?search=a%00b", "/skills/?find=%00", "/api/v2/pages/find/?html_path=%00", "/catalog/a%00b/"],
+    [
+        "/api/v2/pages/?search=a%00b",
+        "/skills/?find=%00",
+        "/api/v2/pages/find/?html_path=%00",
+        "/catalog/a%00b/",
+    ],
 )
 def test_a_nul_character_anywhere_in_the_address_is_a_400(client, small_catalog, url):
     # PostgreSQL cannot hold a NUL in text: on PostgreSQL each of these was a 500.

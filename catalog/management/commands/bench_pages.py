@@ -32,7 +32,9 @@ class Command(BaseCommand):
         with throwaway_database(self.stdout):
             rows = self.measure(repeat)
         self.stdout.write("")
-        self.stdout.write(f"| page | queries | median ms | p95 ms |  ({connection.vendor}, {repeat} requests each)")
+        self.stdout.write(
+            f"| page | queries | median ms | p95 ms |  ({connection.vendor}, {repeat} requests each)"
+        )
         self.stdout.write("|---|---|---|---|")
         for label, queries, median, p95 in rows:
             self.stdout.write(f"| {label} | {queries} | {median:.1f} | {p95:.1f} |")
@@ -43,7 +45,9 @@ class Command(BaseCommand):
         partner = PartnerPage.objects.order_by("pk").first()
         framework = CompetencyFramework.objects.create(title="Benchmark framework")
         competencies = Competency.objects.bulk_create(
-            Competency(framework=framework, human_coding_scheme=f"B.{i}", full_statement=f"Benchmark skill {i}")
+            Competency(
+                framework=framework, human_coding_scheme=f"B.{i}", full_statement=f"Benchmark skill {i}"
+            )
             for i in range(50)
         )
         client = Client()

@@ -41,11 +41,16 @@ class Command(BaseCommand):
     def handle(self, *args, orders, **options):
         if orders < 1:
             raise CommandError("--orders must be at least 1.")
-        with throwaway_database(self.stdout) as media, running_localstripe(Path(media) / "stripe.pickle") as base:
+        with (
+            throwaway_database(self.stdout) as media,
+            running_localstripe(Path(media) / "stripe.pickle") as base,
+        ):
             with override_settings(STRIPE_API_BASE=base, STRIPE_WEBHOOK_SECRET=SECRET):
                 results = self.measure(orders)
         self.stdout.write("")
-        self.stdout.write(f"| webhook event | events | queries | p50 ms | p95 ms | max ms |  ({connection.vendor})")
+        self.stdout.write(
+            f"| webhook event | events | queries | p50 ms | p95 ms | max ms |  ({connection.vendor})"
+        )
         self.stdout.write("|---|---|---|---|---|---|")
         for label, count, queries, timings in results:
             timings.sort()
@@ -56,7 +61,9 @@ class Command(BaseCommand):
 
     def measure(self, count):
         DemoBuilder().build()
-        course = MicrocredentialPage.objects.live().filter(credit_eligible=True, price__gt=Decimal("0")).first()
+        course = (
+            MicrocredentialPage.objects.live().filter(credit_eligible=True, price__gt=Decimal("0")).first()
+        )
         client = stripe_client()
         users = get_user_model().objects
         intents = []
@@ -66,7 +73,10 @@ class Command(BaseCommand):
             order = create_order(learner, course.pk, include_credit=bool(i % 2))
             intent = ensure_payment_intent(order)
             method = client.v1.payment_methods.create(
-                params={"type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+                params={
+                    "type": "card",
+                    "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+                }
             )
             client.v1.payment_intents.update(intent.id, params={"payment_method": method.id})
             client.v1.payment_intents.confirm(intent.id)
@@ -99,7 +109,9 @@ class Command(BaseCommand):
             if n == 0:
                 queries = len(captured)
             if response.content != expect:
-                raise CommandError(f"Webhook answered {response.status_code} {response.content!r}, expected {expect!r}")
+                raise CommandError(
+                    f"Webhook answered {response.status_code} {response.content!r}, expected {expect!r}"
+                )
         return timings, queries
 
     def event(self, intent_id, event_id):
@@ -115,4 +127,9 @@ class Command(BaseCommand):
     def post(self, http, url, payload):
         timestamp = int(time.time())
         signature = hmac.new(SECRET.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
-        return http.post(url, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=f"t={timestamp},v1={signature}")
+        return http.post(
+            url,
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=f"t={timestamp},v1={signature}",
+        )

@@ -17,8 +17,9 @@ class Command(BaseCommand):
     help = (
         "Benchmark representative searches (p50/p95 over --repeat requests, and queries per "
         "request) on the configured database, cold (each request follows a catalog version bump, "
-        "so nothing is answered from the cache) and warm (answers cached). Seeds the demo catalog plus generated credentials up "
-        "to --scale and builds the search index first if the database has fewer credentials. "
+        "so nothing is answered from the cache) and warm (answers cached). Seeds the demo catalog "
+        "plus generated credentials up to --scale and builds the search index first if the "
+        "database has fewer credentials. "
         "Use a database you can fill: e.g. DATABASE_URL=postgres://…/mc_bench."
     )
 
@@ -44,13 +45,18 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         total = MicrocredentialPage.objects.live().count()
         skills = list(
-            Competency.objects.exclude(competency_type="Domain").order_by("pk").values_list("pk", flat=True)[:5]
+            Competency.objects.exclude(competency_type="Domain")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:5]
         )
         cases = [
             ("plain text", "/search/?q=data"),
             ("text + two facets", "/search/?q=data&level=2&credit=yes"),
             ("facets only", "/search/?format=online_self_paced&price=upto50"),
-            ("skills search, 5 competencies", "/api/v1/skills-search/?" + "&".join(f"competency={pk}" for pk in skills)),
+            (
+                "skills search, 5 competencies",
+                "/api/v1/skills-search/?" + "&".join(f"competency={pk}" for pk in skills),
+            ),
             ("autocomplete", "/search/autocomplete/?q=dat"),
         ]
         # One connection for the whole run, so timings exclude reconnects and capture works.
@@ -75,31 +81,31 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             "machine yardstick at start / end (compare runs only at similar values): summing 1,000,000 "
-            "integers {:.1f} / {:.1f} ms, SELECT 1 round trip {:.2f} / {:.2f} ms".format(
-                yardsticks[0][0], yardsticks[1][0], yardsticks[0][1], yardsticks[1][1]
-            )
+            f"integers {yardsticks[0][0]:.1f} / {yardsticks[1][0]:.1f} ms, "
+            f"SELECT 1 round trip {yardsticks[0][1]:.2f} / {yardsticks[1][1]:.2f} ms"
         )
         probes.sort()
         self.stdout.write(
-            "machine probe before each timed request (summing 100,000 integers): p50 {:.2f} ms, p95 {:.2f} ms, "
-            "max {:.2f} ms; a p95 well above the p50 means the machine itself slowed down during the run, "
-            "and the searches' p95 shows it too".format(
-                statistics.median(probes), percentile(probes, 0.95), probes[-1]
-            )
+            "machine probe before each timed request (summing 100,000 integers): "
+            f"p50 {statistics.median(probes):.2f} ms, p95 {percentile(probes, 0.95):.2f} ms, "
+            f"max {probes[-1]:.2f} ms; a p95 well above the p50 means the machine itself slowed down "
+            "during the run, "
+            "and the searches' p95 shows it too"
         )
         self.stdout.write(
-            f"{connection.vendor}, search backend {backend}, {total:,} live credentials, {repeat} requests each, "
-            "the searches taken in turn"
+            f"{connection.vendor}, search backend {backend}, {total:,} live credentials, "
+            f"{repeat} requests each, the searches taken in turn"
         )
         self.stdout.write(
             "| search | URL | results | queries cold / warm | cold min ms | cold p50 ms | cold p95 ms "
             "| warm p50 ms | warm p95 ms |"
         )
         self.stdout.write("|---|---|---|---|---|---|---|---|---|")
-        for (label, url), count, cold, warm in zip(cases, results, cold, warm):
+        for (label, url), count, cold_row, warm_row in zip(cases, results, cold, warm, strict=True):
             self.stdout.write(
-                f"| {label} | `{url}` | {count} | {cold[0]} / {warm[0]} "
-                f"| {cold[3]:.1f} | {cold[1]:.1f} | {cold[2]:.1f} | {warm[1]:.1f} | {warm[2]:.1f} |"
+                f"| {label} | `{url}` | {count} | {cold_row[0]} / {warm_row[0]} "
+                f"| {cold_row[3]:.1f} | {cold_row[1]:.1f} | {cold_row[2]:.1f} "
+                f"| {warm_row[1]:.1f} | {warm_row[2]:.1f} |"
             )
 
     def warm_up(self, client, url):
