@@ -513,10 +513,6 @@ class MicrocredentialPage(Page):
         """Credit is offered for a fee (with the enrolment or later); a zero fee means it is included."""
         return self.offers_credit and self.credit_conversion_fee > ZERO
 
-    @property
-    def price_with_credit(self):
-        return self.price + (self.credit_conversion_fee or ZERO) if self.offers_credit else self.price
-
     def save(self, *args, **kwargs):
         if self.path:
             self.provider_id = provider_id_for_path(self.path)

@@ -11,6 +11,7 @@ from catalog.models import (
     PathwayPage,
     find_prerequisite_problem,
 )
+from checkout.services import price_lines
 from home.models import HomePage
 from partners.models import PartnerPage, readable_text_colour
 from tests.builders import credential_fields, make_credential, make_partner, make_pathway
@@ -86,13 +87,17 @@ class TestMicrocredentialValidation:
 
     def test_price_derivations(self, partner):
         free = MicrocredentialPage(**credential_fields(price=Decimal("0")))
-        assert free.is_free and free.price_with_credit == Decimal("0")
+        assert free.is_free and not free.sells_credit
+        assert [line.amount for line in price_lines(free)] == [Decimal("0")]
         paid = MicrocredentialPage(
             **credential_fields(
                 price=Decimal("25.00"), credit_eligible=True, credit_conversion_fee=Decimal("400.00")
             )
         )
-        assert paid.price_with_credit == Decimal("425.00")
+        assert not paid.is_free and paid.sells_credit
+        # What checkout charges for the credential with credit: the price plus the conversion fee.
+        lines = price_lines(paid, include_credit=True)
+        assert sum(line.amount for line in lines) == Decimal("425.00")
 
 
 class TestPrerequisites:
