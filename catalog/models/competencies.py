@@ -1,0 +1,109 @@
+"""Competency frameworks: what credentials certify, edited as snippets or imported from CASE."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.search import index
+
+
+class CompetencyFramework(models.Model):
+    """A published set of competencies, usually imported from a 1EdTech CASE package."""
+
+    title = models.CharField(max_length=255)
+    publisher = models.CharField(max_length=255, blank=True)
+    version = models.CharField(max_length=50, blank=True)
+    description = models.TextField(blank=True)
+    case_identifier = models.CharField(
+        "CASE identifier",
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The CFDocument identifier (a UUID). Filled in by the CASE importer.",
+    )
+    case_uri = models.URLField("CASE URI", max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("publisher"), FieldPanel("version")]),
+        FieldPanel("description"),
+        MultiFieldPanel([FieldPanel("case_identifier"), FieldPanel("case_uri")], heading="CASE"),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.version})" if self.version else self.title
+
+    def save(self, *args, **kwargs):
+        # CASE identifiers are UUIDs; publishers differ in letter case, so store one form.
+        self.case_identifier = (self.case_identifier or "").strip().lower() or None
+        super().save(*args, **kwargs)
+
+
+class Competency(index.Indexed, models.Model):
+    """One skill or knowledge statement (a CASE CFItem) within a framework."""
+
+    framework = models.ForeignKey(CompetencyFramework, on_delete=models.CASCADE, related_name="competencies")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    case_identifier = models.CharField("CASE identifier", max_length=255, unique=True, null=True, blank=True)
+    case_uri = models.URLField("CASE URI", max_length=500, blank=True)
+    human_coding_scheme = models.CharField(
+        "code", max_length=100, blank=True, help_text="The publisher's short code, e.g. DA.2.1."
+    )
+    full_statement = models.TextField(help_text="What a person can do, e.g. “Clean and join tabular data”.")
+    abbreviated_statement = models.CharField(max_length=255, blank=True)
+    competency_type = models.CharField(
+        "type", max_length=100, blank=True, help_text="e.g. Domain, Skill, Knowledge (CASE CFItemType)."
+    )
+    sort_order = models.PositiveIntegerField(default=0, editable=False)
+
+    panels = [
+        FieldPanel("framework"),
+        FieldPanel("parent"),
+        FieldRowPanel([FieldPanel("human_coding_scheme"), FieldPanel("competency_type")]),
+        FieldPanel("full_statement"),
+        FieldPanel("abbreviated_statement"),
+        MultiFieldPanel([FieldPanel("case_identifier"), FieldPanel("case_uri")], heading="CASE"),
+    ]
+
+    search_fields = [
+        index.SearchField("full_statement"),
+        index.SearchField("abbreviated_statement"),
+        index.AutocompleteField("full_statement"),
+        index.SearchField("human_coding_scheme"),
+        index.FilterField("framework"),
+    ]
+
+    class Meta:
+        ordering = ["framework", "sort_order", "human_coding_scheme"]
+        verbose_name_plural = "competencies"
+
+    def __str__(self):
+        label = self.abbreviated_statement or self.full_statement
+        if len(label) > 90:
+            label = label[:87] + "…"
+        return f"{self.human_coding_scheme} {label}".strip()
+
+    def save(self, *args, **kwargs):
+        self.case_identifier = (self.case_identifier or "").strip().lower() or None
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self):
+        return self.abbreviated_statement or self.full_statement
+
+    def clean(self):
+        super().clean()
+        ancestor, seen = self.parent, {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": "A competency cannot be its own ancestor."})
+            if ancestor.framework_id != self.framework_id:
+                raise ValidationError({"parent": "The parent must belong to the same framework."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
