@@ -1,7 +1,7 @@
 """Production: everything secret or host-specific comes from the environment.
 
-Passes `manage.py check --deploy` (tests/test_settings.py proves it). Static files are served
-by whitenoise from STATIC_ROOT under gunicorn: `gunicorn config.wsgi`.
+Passes `manage.py check --deploy` (tests/config/test_settings.py proves it). Static files are
+served by whitenoise from STATIC_ROOT under gunicorn: `gunicorn config.wsgi`.
 """
 
 from django.core.exceptions import ImproperlyConfigured
