@@ -1,31 +1,47 @@
-"""What the benchmark commands share: a throwaway database, p95, and a machine yardstick."""
+"""What the benchmark commands (devtools/management/commands/bench_*.py) share: a throwaway
+database on one connection, milliseconds, nearest-rank percentiles, query capture, a machine
+yardstick, and the Markdown table they print."""
 
 import math
 import statistics
 import tempfile
 import time
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+
+@contextmanager
+def one_connection():
+    """Keep one database connection for the whole run, as Django's TestCase does (Django would
+    otherwise close it around every request), so that query capture sees every request's queries
+    and timings exclude reconnects."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @contextmanager
 def throwaway_database(stdout, **settings):
     """A fresh test database on the configured engine, so the user's data is untouched.
 
-    Keeps one connection for the whole run, as Django's TestCase does, so that query capture sees
-    every request's queries and timings exclude reconnects. Yields a temporary MEDIA_ROOT.
+    Keeps one connection for the whole run (`one_connection`). Yields a temporary MEDIA_ROOT.
     """
     old_name = connection.settings_dict["NAME"]
     creation = connection.creation
     stdout.write(f"Creating a throwaway {connection.vendor} database…")
     creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     try:
         with (
+            one_connection(),
             tempfile.TemporaryDirectory() as media,
             override_settings(
                 MEDIA_ROOT=media,
@@ -39,9 +55,50 @@ def throwaway_database(stdout, **settings):
         creation.destroy_test_db(old_name, verbosity=0)
 
 
+def elapsed_ms(started):
+    """Milliseconds since `started`, a `time.perf_counter()` reading."""
+    return (time.perf_counter() - started) * 1000
+
+
 def percentile(sorted_values, fraction):
     """Nearest-rank percentile of an already sorted list (p95: fraction=0.95)."""
     return sorted_values[max(0, math.ceil(len(sorted_values) * fraction) - 1)]
+
+
+class Spread(NamedTuple):
+    """A series of timings in ms, summed up."""
+
+    p50: float
+    p95: float
+    min: float
+    max: float
+
+
+def spread(timings):
+    """The median, nearest-rank p95, minimum and maximum of `timings` (in any order)."""
+    ordered = sorted(timings)
+    return Spread(statistics.median(ordered), percentile(ordered, 0.95), ordered[0], ordered[-1])
+
+
+@contextmanager
+def captured_queries():
+    """Capture the queries of the default connection (`len()` of the result counts them).
+
+    The query log is a bounded deque: it is emptied first, so the capture's length arithmetic
+    holds. Read the count before the next request: Django empties the log when one starts.
+    """
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as queries:
+        yield queries
+
+
+def write_table(stdout, columns, rows, note=""):
+    """Print a Markdown table: the header (followed by `note`, if any), then one line per row of
+    already formatted cells."""
+    stdout.write("| " + " | ".join(columns) + " |" + (f"  {note}" if note else ""))
+    stdout.write("|" + "---|" * len(columns))
+    for row in rows:
+        stdout.write("| " + " | ".join(str(cell) for cell in row) + " |")
 
 
 def machine_probe(size=100_000):
@@ -49,7 +106,7 @@ def machine_probe(size=100_000):
     (the spread shows how steady the machine was during a run) and by `machine_yardstick`."""
     started = time.perf_counter()
     sum(range(size))
-    return (time.perf_counter() - started) * 1000
+    return elapsed_ms(started)
 
 
 def machine_yardstick():
@@ -67,5 +124,5 @@ def machine_yardstick():
             started = time.perf_counter()
             cursor.execute("SELECT 1")
             cursor.fetchone()
-            round_trips.append((time.perf_counter() - started) * 1000)
+            round_trips.append(elapsed_ms(started))
     return statistics.median(python), statistics.median(round_trips)

@@ -1,4 +1,5 @@
-"""Small builders for test content: read like the catalog they make.
+"""Small builders for test content: read like the catalog they make (and the CASE packages the
+importer reads).
 
 Pages go through Wagtail's own `add_child` and `save_revision().publish()`, so tests exercise
 the same validation and publishing path an editor does.
@@ -106,6 +107,21 @@ def make_credential(partner, competencies=(), cobrands=(), prerequisites=(), liv
     return publish(page) if live else page
 
 
+def make_paid_course(partner, framework, **extra):
+    """A $25 credential whose credit conversion costs $400 (ASU's Universal Learner model)."""
+    return make_credential(
+        partner,
+        framework[1][:1],
+        title="Spreadsheets for Business",
+        price=Decimal("25.00"),
+        credit_eligible=True,
+        credit_hours=Decimal("3"),
+        credit_conversion_fee=Decimal("400.00"),
+        credit_granting_institution=partner,
+        **extra,
+    )
+
+
 def make_pathway(parent, steps, electives_required=0, **fields):
     """`steps` is a list of (credential, required) pairs."""
     number = next(_numbers)
@@ -122,3 +138,53 @@ def make_pathway(parent, steps, electives_required=0, **fields):
     ]
     parent.add_child(instance=pathway)
     return publish(pathway)
+
+
+# --- CASE 1.0 packages, as dicts, for the importer (catalog/case_import.py) ---
+
+# A minimal package: document DOC, domain ROOT with children KID1 and KID2.
+DOC = "0c4f7a52-1b7e-4d0e-9f3a-6a2b8c1d0e01"
+ROOT = "0c4f7a52-1b7e-4d0e-9f3a-6a2b8c1d0e02"
+KID1 = "0c4f7a52-1b7e-4d0e-9f3a-6a2b8c1d0e03"
+KID2 = "0c4f7a52-1b7e-4d0e-9f3a-6a2b8c1d0e04"
+
+
+def link(identifier):
+    return {"identifier": identifier, "uri": f"https://case.example.org/uri/{identifier}", "title": "node"}
+
+
+def association(kind, origin, destination, **extra):
+    return {
+        "identifier": f"{origin[:8]}-{destination[:8]}-{kind}",
+        "associationType": kind,
+        "originNodeURI": link(origin),
+        "destinationNodeURI": link(destination),
+        **extra,
+    }
+
+
+def make_package():
+    return {
+        "CFDocument": {
+            "identifier": DOC,
+            "uri": f"https://case.example.org/uri/{DOC}",
+            "title": "Care Skills",
+            "creator": "Board of Care",
+            "version": "1.0",
+        },
+        "CFItems": [
+            {
+                "identifier": ROOT,
+                "fullStatement": "Patient care",
+                "humanCodingScheme": "PC",
+                "CFItemType": "Domain",
+            },
+            {"identifier": KID1, "fullStatement": "Take vital signs", "humanCodingScheme": "PC.1"},
+            {"identifier": KID2, "fullStatement": "Prevent infection", "humanCodingScheme": "PC.2"},
+        ],
+        "CFAssociations": [
+            association("isChildOf", ROOT, DOC, sequenceNumber=1),
+            association("isChildOf", KID1, ROOT, sequenceNumber=1),
+            association("isChildOf", KID2, ROOT, sequenceNumber=2),
+        ],
+    }

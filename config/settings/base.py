@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "partners",
     "search",
     "checkout",
+    # Development-only tooling (the `bench_*` commands); config/settings/production.py leaves it out.
+    "devtools",
     "wagtail.api.v2",
     "rest_framework",
     "wagtail.contrib.forms",

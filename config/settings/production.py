@@ -1,7 +1,7 @@
 """Production: everything secret or host-specific comes from the environment.
 
-Passes `manage.py check --deploy` (tests/test_settings.py proves it). Static files are served
-by whitenoise from STATIC_ROOT under gunicorn: `gunicorn config.wsgi`.
+Passes `manage.py check --deploy` (tests/config/test_settings.py proves it). Static files are
+served by whitenoise from STATIC_ROOT under gunicorn: `gunicorn config.wsgi`.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -12,6 +12,9 @@ from .base import env_bool
 DEBUG = env_bool("DEBUG", False)
 if not SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 50 characters.")
+
+# Development tooling stays out: the benchmarks create databases and seed the configured one.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "devtools"]  # noqa: F405
 
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.case_import import CaseImportError, ImportSummary, import_case_package, load_case_file
 from catalog.models import Competency, CompetencyFramework
+from tests.builders import DOC, KID1, KID2, ROOT, association, make_package
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -56,53 +57,7 @@ COMPETENCIES = {
     "HC.3": "Follow infection-prevention procedures",
 }
 
-# A minimal package: document DOC, domain ROOT with children KID1 and KID2.
-DOC = "0c4f7a52-1b7e-4d0e-9f3a-6a2b8c1d0e01"
-ROOT = "0c4f7a52-1b7e-4d0e-9f3a-6a2b8c1d0e02"
-KID1 = "0c4f7a52-1b7e-4d0e-9f3a-6a2b8c1d0e03"
-KID2 = "0c4f7a52-1b7e-4d0e-9f3a-6a2b8c1d0e04"
 ELSEWHERE = "d6e5f4a3-0000-4000-8000-0000000000ee"  # in no package
-
-
-def link(identifier):
-    return {"identifier": identifier, "uri": f"https://case.example.org/uri/{identifier}", "title": "node"}
-
-
-def association(kind, origin, destination, **extra):
-    return {
-        "identifier": f"{origin[:8]}-{destination[:8]}-{kind}",
-        "associationType": kind,
-        "originNodeURI": link(origin),
-        "destinationNodeURI": link(destination),
-        **extra,
-    }
-
-
-def make_package():
-    return {
-        "CFDocument": {
-            "identifier": DOC,
-            "uri": f"https://case.example.org/uri/{DOC}",
-            "title": "Care Skills",
-            "creator": "Board of Care",
-            "version": "1.0",
-        },
-        "CFItems": [
-            {
-                "identifier": ROOT,
-                "fullStatement": "Patient care",
-                "humanCodingScheme": "PC",
-                "CFItemType": "Domain",
-            },
-            {"identifier": KID1, "fullStatement": "Take vital signs", "humanCodingScheme": "PC.1"},
-            {"identifier": KID2, "fullStatement": "Prevent infection", "humanCodingScheme": "PC.2"},
-        ],
-        "CFAssociations": [
-            association("isChildOf", ROOT, DOC, sequenceNumber=1),
-            association("isChildOf", KID1, ROOT, sequenceNumber=1),
-            association("isChildOf", KID2, ROOT, sequenceNumber=2),
-        ],
-    }
 
 
 def counts():

@@ -13,7 +13,7 @@ from catalog.models import (
 )
 from checkout.services import price_lines
 from home.models import HomePage
-from partners.models import PartnerPage, readable_text_colour
+from partners.models import PartnerPage
 from tests.builders import credential_fields, make_credential, make_partner, make_pathway
 
 pytestmark = pytest.mark.django_db
@@ -179,20 +179,6 @@ class TestPageTreeRules:
         # Only one home page and one catalog.
         assert not CatalogIndexPage.can_create_at(home)
         assert MicrocredentialPage.allowed_subpage_models() == []
-
-
-def test_readable_text_colour_picks_the_higher_contrast():
-    assert readable_text_colour("#FFFFFF") == "#000000"
-    assert readable_text_colour("#8C1D40") == "#ffffff"
-    assert readable_text_colour("#FFC627") == "#000000"  # ASU gold needs dark text
-
-
-def test_brand_colour_must_be_hex(catalog):
-    partner = make_partner(catalog)
-    partner.brand_colour = "maroon"
-    with pytest.raises(ValidationError) as caught:
-        partner.full_clean()
-    assert "six hex digits" in caught.value.message_dict["brand_colour"][0]
 
 
 class TestProvider:

@@ -1,24 +1,19 @@
-"""Every public page type renders what a visitor needs, in a fixed number of queries."""
+"""Catalog pages (credential, catalog index, pathway) render what a visitor needs, in a fixed
+number of queries. Partner pages, the home page and the search page: tests/partners, tests/home,
+tests/search."""
 
 import json
 from decimal import Decimal
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPartner
-from home.models import HomeFeaturedCredential
 from tests.builders import make_credential, make_framework, make_partner, make_pathway
+from tests.pages import get_soup
 
 pytestmark = pytest.mark.django_db
-
-
-def get_soup(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def count_queries(client, url):
@@ -166,25 +161,6 @@ class TestCatalogIndexPage:
         assert many == few, f"{few} queries for 3 cards, {many} for 24"
 
 
-class TestPartnerPage:
-    def test_lists_offered_and_cobranded_credentials(self, client, catalog, partner, framework):
-        employer = make_partner(catalog, title="Mountain Health", kind="employer", brand_colour="#2E7D32")
-        own = make_credential(employer, competencies=framework[1][:1], title="Patient Care Basics")
-        cobranded = make_credential(
-            partner, competencies=framework[1][:1], cobrands=[employer], title="Health Data"
-        )
-        soup = get_soup(client, employer.url)
-        offered = soup.find(id="offered-heading").parent.get_text()
-        assert own.title in offered and cobranded.title not in offered
-        assert cobranded.title in soup.find(id="cobranded-heading").parent.get_text()
-        assert soup.select_one(".eyebrow").get_text(strip=True) == "Employer"
-
-    def test_empty_partner(self, client, catalog):
-        partner = make_partner(catalog, title="New Partner")
-        soup = get_soup(client, partner.url)
-        assert "does not lead any credentials yet" in soup.select_one(".empty-state").get_text()
-
-
 class TestPathwayPage:
     def test_shows_steps_and_computed_totals(self, client, partner, framework):
         a = make_credential(partner, competencies=framework[1][:1], notional_hours=40, price=Decimal("25"))
@@ -198,38 +174,3 @@ class TestPathwayPage:
         assert "from 95" in totals and "$145" in totals
         assert len(soup.find(id="required-heading").parent.select(".card")) == 2
         assert "choose 1" in soup.find(id="electives-heading").get_text()
-
-
-class TestHomePage:
-    def test_hero_featured_and_partner_strip(self, client, site_tree, partner, framework):
-        home, catalog = site_tree
-        featured = make_credential(partner, competencies=framework[1][:1], title="Featured one")
-        HomeFeaturedCredential.objects.create(page=home, microcredential=featured)
-        soup = get_soup(client, "/")
-        assert soup.h1.get_text(strip=True) == home.hero_heading
-        assert "Featured one" in soup.find(id="featured-heading").parent.get_text()
-        assert "Arizona State University" in soup.select_one(".partner-strip").get_text()
-        assert soup.select_one('form[role="search"] input[name="q"]') is not None
-
-    def test_accessibility_landmarks(self, client, site_tree):
-        soup = get_soup(client, "/")
-        assert soup.select_one("a.skip-link")["href"] == "#main"
-        assert soup.find("main", id="main") and soup.find("header") and soup.find("footer")
-        assert soup.find("nav", attrs={"aria-label": "Main"})
-        for field in soup.select("input:not([type=hidden])"):
-            assert soup.find("label", attrs={"for": field["id"]}), field
-
-
-def test_search_page_renders_results_and_empty_state(client, partner, framework):
-    make_credential(partner, competencies=framework[1][:1], title="Precision Measurement")
-    soup = get_soup(client, "/search/?q=precision")
-    assert "Precision Measurement" in soup.select_one(".card-grid--results").get_text()
-    soup = get_soup(client, "/search/?q=zzzzunlikely")
-    assert "No credentials match" in soup.select_one(".empty-state").get_text()
-    assert client.get("/search/", {"q": "x" * 5000, "page": "nope"}).status_code == 200
-
-
-def test_unknown_url_is_a_friendly_404(client, site_tree):
-    response = client.get("/no-such-page/")
-    assert response.status_code == 404
-    assert b"Page not found" in response.content

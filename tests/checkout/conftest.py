@@ -1,24 +1,7 @@
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.builders import make_credential
-
-
-def make_paid_course(partner, framework, **extra):
-    """A $25 credential whose credit conversion costs $400 (ASU's Universal Learner model)."""
-    return make_credential(
-        partner,
-        framework[1][:1],
-        title="Spreadsheets for Business",
-        price=Decimal("25.00"),
-        credit_eligible=True,
-        credit_hours=Decimal("3"),
-        credit_conversion_fee=Decimal("400.00"),
-        credit_granting_institution=partner,
-        **extra,
-    )
+from tests.builders import make_paid_course
 
 
 @pytest.fixture

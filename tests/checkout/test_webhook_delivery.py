@@ -15,7 +15,7 @@ from checkout.models import CreditStatus, Enrolment, EnrolmentStatus, Order, Ord
 from checkout.payments import ensure_payment_intent, fulfil_from_payment_intent, stripe_client
 from checkout.refunds import refund
 from checkout.services import create_order
-from tests.checkout.conftest import make_paid_course
+from tests.builders import make_paid_course
 from tests.checkout.test_payments import pay_in_browser, signed, succeeded_event
 
 

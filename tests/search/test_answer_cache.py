@@ -221,7 +221,7 @@ def test_deleting_a_partner_page_drops_its_credentials(cached_catalog, committed
 def test_a_case_import_that_only_changes_statements_bumps_the_version(db, committed):
     """The importer writes competencies in bulk (no signals), so it bumps the version itself."""
     from catalog.case_import import import_case_package
-    from tests.catalog.test_import_case import KID1, make_package
+    from tests.builders import KID1, make_package
 
     with committed():
         import_case_package(make_package())

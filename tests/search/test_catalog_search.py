@@ -254,7 +254,7 @@ class TestFreshness:
         # The importer writes competencies in bulk, which sends no signals.
         from catalog.case_import import import_case_package
         from catalog.models import Competency
-        from tests.catalog.test_import_case import KID1, make_package
+        from tests.builders import KID1, make_package
 
         with django_capture_on_commit_callbacks(execute=True):
             import_case_package(make_package())

@@ -3,7 +3,6 @@
 import hashlib
 import hmac
 import json
-import statistics
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.demo.builder import DemoBuilder
@@ -20,7 +18,7 @@ from catalog.models import MicrocredentialPage
 from checkout.models import Enrolment
 from checkout.payments import ensure_payment_intent, stripe_client
 from checkout.services import create_order
-from devtools.benchmarking import percentile, throwaway_database
+from devtools.benchmarking import captured_queries, elapsed_ms, spread, throwaway_database, write_table
 from devtools.localstripe_process import running_localstripe
 
 SECRET = "whsec_benchmark"
@@ -48,16 +46,16 @@ class Command(BaseCommand):
             with override_settings(STRIPE_API_BASE=base, STRIPE_WEBHOOK_SECRET=SECRET):
                 results = self.measure(orders)
         self.stdout.write("")
-        self.stdout.write(
-            f"| webhook event | events | queries | p50 ms | p95 ms | max ms |  ({connection.vendor})"
-        )
-        self.stdout.write("|---|---|---|---|---|---|")
+        rows = []
         for label, count, queries, timings in results:
-            timings.sort()
-            self.stdout.write(
-                f"| {label} | {count} | {queries} | {statistics.median(timings):.1f} | "
-                f"{percentile(timings, 0.95):.1f} | {timings[-1]:.1f} |"
-            )
+            timed = spread(timings)
+            rows.append((label, count, queries, f"{timed.p50:.1f}", f"{timed.p95:.1f}", f"{timed.max:.1f}"))
+        write_table(
+            self.stdout,
+            ["webhook event", "events", "queries", "p50 ms", "p95 ms", "max ms"],
+            rows,
+            note=f"({connection.vendor})",
+        )
 
     def measure(self, count):
         DemoBuilder().build()
@@ -101,11 +99,10 @@ class Command(BaseCommand):
     def run(self, http, url, events, expect):
         timings, queries = [], 0
         for n, payload in enumerate(events):
-            connection.queries_log.clear()
-            with CaptureQueriesContext(connection) as captured:
+            with captured_queries() as captured:
                 started = time.perf_counter()
                 response = self.post(http, url, payload)
-                timings.append((time.perf_counter() - started) * 1000)
+                timings.append(elapsed_ms(started))
             if n == 0:
                 queries = len(captured)
             if response.content != expect:

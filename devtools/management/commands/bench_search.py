@@ -1,15 +1,20 @@
-import statistics
 import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import Client, override_settings
 
 from catalog.models import Competency, MicrocredentialPage
-from devtools.benchmarking import machine_probe, machine_yardstick, percentile
+from devtools.benchmarking import (
+    elapsed_ms,
+    machine_probe,
+    machine_yardstick,
+    one_connection,
+    spread,
+    write_table,
+)
 from search.catalog_cache import bump_catalog_version
 
 
@@ -59,23 +64,17 @@ class Command(BaseCommand):
             ),
             ("autocomplete", "/search/autocomplete/?q=dat"),
         ]
-        # One connection for the whole run, so timings exclude reconnects and capture works.
-        request_started.disconnect(close_old_connections)
-        request_finished.disconnect(close_old_connections)
         client = Client()
         urls = [url for _, url in cases]
         yardsticks = [machine_yardstick()]
         probes = []
-        try:
-            with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
-                results = [self.warm_up(client, url) for url in urls]
-                cold = self.timed(client, urls, repeat, bump=True, probes=probes)
-                for url in urls:
-                    client.get(url)  # the cold run's bumps left nothing cached for the warm run
-                warm = self.timed(client, urls, repeat, bump=False, probes=probes)
-        finally:
-            request_started.connect(close_old_connections)
-            request_finished.connect(close_old_connections)
+        # One connection for the whole run, so timings exclude reconnects and capture works.
+        with one_connection(), override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+            results = [self.warm_up(client, url) for url in urls]
+            cold = self.timed(client, urls, repeat, bump=True, probes=probes)
+            for url in urls:
+                client.get(url)  # the cold run's bumps left nothing cached for the warm run
+            warm = self.timed(client, urls, repeat, bump=False, probes=probes)
         backend = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"].rsplit(".", 1)[-1]
         yardsticks.append(machine_yardstick())
         self.stdout.write("")
@@ -84,11 +83,11 @@ class Command(BaseCommand):
             f"integers {yardsticks[0][0]:.1f} / {yardsticks[1][0]:.1f} ms, "
             f"SELECT 1 round trip {yardsticks[0][1]:.2f} / {yardsticks[1][1]:.2f} ms"
         )
-        probes.sort()
+        probe = spread(probes)
         self.stdout.write(
             "machine probe before each timed request (summing 100,000 integers): "
-            f"p50 {statistics.median(probes):.2f} ms, p95 {percentile(probes, 0.95):.2f} ms, "
-            f"max {probes[-1]:.2f} ms; a p95 well above the p50 means the machine itself slowed down "
+            f"p50 {probe.p50:.2f} ms, p95 {probe.p95:.2f} ms, "
+            f"max {probe.max:.2f} ms; a p95 well above the p50 means the machine itself slowed down "
             "during the run, "
             "and the searches' p95 shows it too"
         )
@@ -96,17 +95,34 @@ class Command(BaseCommand):
             f"{connection.vendor}, search backend {backend}, {total:,} live credentials, "
             f"{repeat} requests each, the searches taken in turn"
         )
-        self.stdout.write(
-            "| search | URL | results | queries cold / warm | cold min ms | cold p50 ms | cold p95 ms "
-            "| warm p50 ms | warm p95 ms |"
+        write_table(
+            self.stdout,
+            [
+                "search",
+                "URL",
+                "results",
+                "queries cold / warm",
+                "cold min ms",
+                "cold p50 ms",
+                "cold p95 ms",
+                "warm p50 ms",
+                "warm p95 ms",
+            ],
+            [
+                (
+                    label,
+                    f"`{url}`",
+                    count,
+                    f"{cold_row[0]} / {warm_row[0]}",
+                    f"{cold_row[3]:.1f}",
+                    f"{cold_row[1]:.1f}",
+                    f"{cold_row[2]:.1f}",
+                    f"{warm_row[1]:.1f}",
+                    f"{warm_row[2]:.1f}",
+                )
+                for (label, url), count, cold_row, warm_row in zip(cases, results, cold, warm, strict=True)
+            ],
         )
-        self.stdout.write("|---|---|---|---|---|---|---|---|---|")
-        for (label, url), count, cold_row, warm_row in zip(cases, results, cold, warm, strict=True):
-            self.stdout.write(
-                f"| {label} | `{url}` | {count} | {cold_row[0]} / {warm_row[0]} "
-                f"| {cold_row[3]:.1f} | {cold_row[1]:.1f} | {cold_row[2]:.1f} "
-                f"| {warm_row[1]:.1f} | {warm_row[2]:.1f} |"
-            )
 
     def warm_up(self, client, url):
         """One untimed request (code paths, connection, database caches); the result count."""
@@ -144,18 +160,12 @@ class Command(BaseCommand):
                 with connection.execute_wrapper(count):
                     started = time.perf_counter()
                     client.get(url)
-                    timings[url].append((time.perf_counter() - started) * 1000)
+                    timings[url].append(elapsed_ms(started))
         measured = []
         for url in urls:
             low, high = min(counts[url]), max(counts[url])
-            measured.append(
-                (
-                    low if low == high else f"{low}-{high}",
-                    statistics.median(timings[url]),
-                    percentile(sorted(timings[url]), 0.95),
-                    min(timings[url]),
-                )
-            )
+            timed = spread(timings[url])
+            measured.append((low if low == high else f"{low}-{high}", timed.p50, timed.p95, timed.min))
         return measured
 
     def result_count(self, response):

@@ -1,10 +1,8 @@
-import statistics
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from catalog.demo.builder import DemoBuilder, generate_credentials
 from catalog.models import (
@@ -14,7 +12,7 @@ from catalog.models import (
     MicrocredentialCompetency,
     MicrocredentialPage,
 )
-from devtools.benchmarking import percentile, throwaway_database
+from devtools.benchmarking import captured_queries, elapsed_ms, spread, throwaway_database, write_table
 from partners.models import PartnerPage
 
 
@@ -32,12 +30,12 @@ class Command(BaseCommand):
         with throwaway_database(self.stdout):
             rows = self.measure(repeat)
         self.stdout.write("")
-        self.stdout.write(
-            f"| page | queries | median ms | p95 ms |  ({connection.vendor}, {repeat} requests each)"
+        write_table(
+            self.stdout,
+            ["page", "queries", "median ms", "p95 ms"],
+            [(label, queries, f"{median:.1f}", f"{p95:.1f}") for label, queries, median, p95 in rows],
+            note=f"({connection.vendor}, {repeat} requests each)",
         )
-        self.stdout.write("|---|---|---|---|")
-        for label, queries, median, p95 in rows:
-            self.stdout.write(f"| {label} | {queries} | {median:.1f} | {p95:.1f} |")
 
     def measure(self, repeat):
         DemoBuilder().build()
@@ -75,17 +73,14 @@ class Command(BaseCommand):
 
     def time_url(self, client, url, repeat):
         client.get(url)  # warm up: renditions, template loading
-        # The query log is a bounded deque; empty it so the capture's length arithmetic holds.
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as queries:
+        with captured_queries() as queries:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        # Read the count now: Django empties the query log when the next request starts.
-        query_count = len(queries)
+        query_count = len(queries)  # now: Django empties the query log when the next request starts
         timings = []
         for _ in range(repeat):
             started = time.perf_counter()
             client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        return query_count, statistics.median(timings), percentile(timings, 0.95)
+            timings.append(elapsed_ms(started))
+        timed = spread(timings)
+        return query_count, timed.p50, timed.p95
