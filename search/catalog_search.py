@@ -31,7 +31,7 @@ from partners.models import PartnerPage
 
 from . import postgres_ranking, sqlite_ranking
 from .catalog_cache import AnswerCache
-from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS, SORTS
+from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS
 from .lookups import Ids, not_live_pages  # importing it registers the __any lookup
 
 PER_PAGE = 20
@@ -80,10 +80,6 @@ class Facet:
     name: str
     label: str
     values: list = field(default_factory=list)
-
-    @property
-    def any_selected(self):
-        return any(value.selected for value in self.values)
 
 
 @dataclass
@@ -562,7 +558,3 @@ def uses_database_backend():
 
 def search_catalog(params):
     return CatalogSearch(params).run()
-
-
-def sort_choices():
-    return list(SORTS.items())
