@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from search.catalog_cache import bump_catalog_version
 from search.signals import reindex_credentials_certifying
+from search.sql.catalog_cache import bump_catalog_version
 
 from .models import Competency, CompetencyFramework
 

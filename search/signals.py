@@ -18,7 +18,7 @@ from catalog.models import (
 )
 from partners.models import PartnerPage
 
-from .catalog_cache import bump_catalog_version
+from .sql.catalog_cache import bump_catalog_version
 from .tasks import reindex_credentials_task
 
 try:  # Django 6 has tasks built in; django_tasks sends the same signal before that.

@@ -8,9 +8,9 @@ from wagtail.search.backends import get_search_backend
 
 from catalog.models import Competency, MicrocredentialPage
 
-from . import sqlite_ranking
 from .catalog_search import search_catalog, search_terms
 from .forms import SORTS, parse_search_params
+from .sql import sqlite_ranking
 from .suggestions import did_you_mean, popular_competencies
 
 AUTOCOMPLETE_MAX_LENGTH = 100

@@ -31,7 +31,7 @@ from catalog.models import (
 )
 from home.models import HomeFeaturedCredential, HomePage
 from partners.models import PartnerPage
-from search.catalog_cache import bump_catalog_version
+from search.sql.catalog_cache import bump_catalog_version
 
 from . import content
 from .images import draw_badge, draw_hero, draw_logo, get_or_create_image

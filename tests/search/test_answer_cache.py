@@ -1,4 +1,4 @@
-"""The search answer cache (search/catalog_cache.py): repeated searches are answered from it,
+"""The search answer cache (search/sql/catalog_cache.py): repeated searches are answered from it,
 and every change an editor or the index worker makes to what an answer depends on makes the
 cached answers stale at once — only once committed, and never from uncommitted data."""
 
@@ -8,10 +8,15 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import MicrocredentialCompetency, MicrocredentialPage
-from search.catalog_cache import AnswerCache, bump_catalog_version, current_version, has_uncommitted_changes
 from search.catalog_search import CatalogSearch
 from search.forms import parse_search_params
 from search.skills import skills_search
+from search.sql.catalog_cache import (
+    AnswerCache,
+    bump_catalog_version,
+    current_version,
+    has_uncommitted_changes,
+)
 from search.tasks import reindex_credentials_task
 from tests.builders import make_credential, make_partner
 from tests.search.helpers import counts, run, titles

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 
 from catalog.models import Competency, MicrocredentialPage
 from devtools.benchmarking import machine_probe, machine_yardstick, percentile
-from search.catalog_cache import bump_catalog_version
+from search.sql.catalog_cache import bump_catalog_version
 
 
 class Command(BaseCommand):
