@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.functional import cached_property
-from wagtail.search.backends import get_search_backend
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage
 
@@ -30,6 +29,7 @@ from .facets import build_facets, facet_filters
 from .sql import postgres_ranking, sqlite_ranking
 from .sql.catalog_cache import AnswerCache
 from .sql.facet_counts import FacetCounts
+from .sql.library_internals import uses_database_backend
 from .sql.lookups import Ids, not_live_pages  # importing it registers the __any lookup
 
 PER_PAGE = 20
@@ -238,16 +238,6 @@ class CatalogSearch:
             # The ids came from a search of live pages, so skip the join that `live` needs.
             return MicrocredentialPage.objects.filter(pk__any=self._match_param)
         return self.base
-
-
-def uses_database_backend():
-    """True for Wagtail's database search backends, whose index lives in the database.
-
-    Their index changes are followed by a catalog version bump (search/signals.py), so
-    text matches can be cached. An external engine (Elasticsearch) makes changes visible
-    on its own schedule; text searches against it are not cached.
-    """
-    return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
 
 
 def search_catalog(params):

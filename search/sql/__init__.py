@@ -13,5 +13,7 @@ ranking: the same answers as PostgreSQL's). docs/PERFORMANCE.md has the measurem
 - sqlite_ranking.py: FTS5 matches ranked in one pass, with English stemming (instead of the
   SQLite backend's per-row bm25 subqueries);
 - facet_counts.py: every facet count in one statement (instead of a query per facet);
-- catalog_cache.py: answers cached until the catalog changes (Wagtail caches none).
+- catalog_cache.py: answers cached until the catalog changes (Wagtail caches none);
+- library_internals.py: what the modules above rely on in Wagtail, modelsearch and Django
+  beyond their documented API, each in one function, each tested against the installed version.
 """

@@ -33,6 +33,8 @@ import uuid
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from .library_internals import pending_on_commit_callbacks
+
 CACHE_TIMEOUT = 300
 KEY_PREFIX = "search-answer"
 
@@ -67,7 +69,7 @@ def is_version_bump(callback):
 
 
 def _pending_bump(connection):
-    for _, callback, _robust in connection.run_on_commit:
+    for callback in pending_on_commit_callbacks(connection):
         if isinstance(callback, _PendingBump) and not callback.done:
             return callback
     return None

@@ -31,6 +31,7 @@ from wagtail.models import Page
 
 from catalog.models import MicrocredentialCompetency
 
+from .library_internals import is_postgres_search_results
 from .lookups import not_live_pages
 
 # The boost the backend gives the body vector (`get_index_vectors`).
@@ -42,7 +43,7 @@ def applies(results):
     compiler = getattr(results, "query_compiler", None)
     return (
         connection.vendor == "postgresql"
-        and type(results).__name__ == "PostgresSearchResults"
+        and is_postgres_search_results(results)
         and isinstance(compiler.query, PlainText)
         and compiler.fields is None
         and compiler.order_by_relevance

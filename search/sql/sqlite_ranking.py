@@ -26,6 +26,8 @@ import snowballstemmer
 from django.db import connection
 from modelsearch.utils import get_descendants_content_types_pks
 
+from .library_internals import is_sqlite_search_results
+
 TITLE_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
 # A word whose forms would share fewer letters than this is searched as typed: a two-letter
@@ -48,7 +50,7 @@ def is_sqlite():
 
 
 def uses_sqlite_fts(results):
-    return connection.vendor == "sqlite" and type(results).__name__ == "SQLiteSearchResults"
+    return connection.vendor == "sqlite" and is_sqlite_search_results(results)
 
 
 def ranked_ids(model, terms, autocomplete=False, limit=None):
