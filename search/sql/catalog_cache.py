@@ -6,11 +6,11 @@ already answered since the catalog last changed.
 
 A search answer (ranked ids, facet counts) depends only on the published catalog and the
 search index. Both change only when an editor publishes, unpublishes, deletes or renames
-something, or when the worker updates the search index; search/signals.py calls
-`bump_catalog_version()` then. Answers are cached under keys that include the current
-version token, so a bump makes every older answer unreachable at once, in every process,
-whatever cache backend is configured (the token is read from the database on each request:
-one primary-key lookup).
+something, when code writes the catalog in bulk (it says so with catalog/signals.py), or when
+the worker updates the search index; search/signals.py calls `bump_catalog_version()` then.
+Answers are cached under keys that include the current version token, so a bump makes every
+older answer unreachable at once, in every process, whatever cache backend is configured (the
+token is read from the database on each request: one primary-key lookup).
 
 Ordering guarantees freshness: the token changes only *after* the change that caused it is
 committed (`transaction.on_commit`), so whoever reads the new token also sees the new data.
@@ -61,11 +61,6 @@ class _PendingBump:
     def __call__(self):
         self.done = True
         _write_new_token()
-
-
-def is_version_bump(callback):
-    """True for the on_commit callbacks `bump_catalog_version()` registers."""
-    return isinstance(callback, _PendingBump)
 
 
 def _pending_bump(connection):

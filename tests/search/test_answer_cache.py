@@ -237,3 +237,15 @@ def test_a_case_import_that_only_changes_statements_bumps_the_version(db, commit
         summary = import_case_package(changed)
     assert (summary.updated, summary.framework_updated) == (1, False)
     assert current_version() != version
+
+
+def test_generated_demo_credentials_count_at_once(cached_catalog, committed):
+    """The demo builder inserts credentials in bulk (no model signals) and says so with
+    catalog/signals.py, so cached answers do not hide them."""
+    from catalog.demo.builder import generate_credentials
+
+    asu = cached_catalog["partners"][0]
+    total = run().total  # now cached
+    with committed():
+        generate_credentials(3, [asu], list(cached_catalog["competencies"]))
+    assert run().total == total + 3
