@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from search.catalog_cache import bump_catalog_version
-from search.signals import reindex_credentials_certifying
-
 from .models import Competency, CompetencyFramework
+from .signals import catalog_changed, competencies_changed
 
 # The fields of Competency filled from a CFItem; all of them (plus the parent) must be equal
 # for an item to count as "unchanged".
@@ -387,11 +385,11 @@ def _write(parsed, existing):
     summary.not_in_package = len(rows) - len(items)
 
     _reindex(framework)
-    # A changed statement or code is in the search documents of the credentials certifying it.
-    reindex_credentials_certifying([competency.pk for competency in to_update])
-    # Bulk writes send no signals: make cached search answers stale (after the re-index above,
-    # which runs on commit too).
-    bump_catalog_version()
+    # Bulk writes send no model signals: say what changed (catalog/signals.py). A changed
+    # statement or code is in the search documents of the credentials certifying it; then
+    # anything derived from the catalog, such as cached search answers, is stale.
+    competencies_changed.send(sender=Competency, competency_ids=[competency.pk for competency in to_update])
+    catalog_changed.send(sender=Competency)
     return summary
 
 

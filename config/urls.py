@@ -6,8 +6,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from checkout.webhooks import stripe_webhook
 from config.api import api_router
-from search import skills_views
-from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,12 +13,8 @@ urlpatterns = [
     path("checkout/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("", include("checkout.urls")),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", search_views.search, name="search"),
-    path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),
-    path("skills/", skills_views.skills_page, name="skills_search"),
-    path("skills/results.csv", skills_views.skills_csv, name="skills_search_csv"),
+    path("", include("search.urls")),
     path("api/v2/", api_router.urls),
-    path("api/v1/skills-search/", skills_views.api_skills_search, name="api_skills_search"),
 ]
 
 if settings.DEBUG:

@@ -27,9 +27,9 @@ from django.http import QueryDict  # noqa: E402
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPartner  # noqa: E402
 from partners.models import PartnerPage  # noqa: E402
-from search.catalog_cache import AnswerCache, bump_catalog_version  # noqa: E402
 from search.catalog_search import CatalogSearch  # noqa: E402
 from search.forms import parse_search_params  # noqa: E402
+from search.sql.catalog_cache import AnswerCache, bump_catalog_version  # noqa: E402
 
 
 def queries():

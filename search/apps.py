@@ -8,6 +8,6 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (re-index credentials when what they mention changes)
-        from .sqlite_ranking import create_vocabulary_view
+        from .sql.sqlite_ranking import create_vocabulary_view
 
         connection_created.connect(create_vocabulary_view, dispatch_uid="search_vocabulary_view")

@@ -1,8 +1,11 @@
 """Keep search fresh: re-index credentials when what they mention changes, and make cached
-search answers stale whenever the catalog or the search index changes."""
+search answers stale whenever the catalog or the search index changes.
 
-from django.db import transaction
-from django.db.models import Q
+Receivers only; they are connected when SearchConfig.ready() imports this module. Besides
+Django's and Wagtail's signals they hear catalog/signals.py's, which the catalog sends for its
+bulk writes (those send no model signals).
+"""
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
@@ -12,14 +15,14 @@ from catalog.models import (
     Competency,
     CompetencyFramework,
     MicrocredentialCompetency,
-    MicrocredentialPage,
     MicrocredentialPartner,
     PathwayStep,
 )
+from catalog.signals import catalog_changed, competencies_changed
 from partners.models import PartnerPage
 
-from .catalog_cache import bump_catalog_version
-from .tasks import reindex_credentials_task
+from .indexing import reindex_credentials_certifying, reindex_credentials_of_partner
+from .sql.catalog_cache import bump_catalog_version
 
 try:  # Django 6 has tasks built in; django_tasks sends the same signal before that.
     from django.tasks.signals import task_finished
@@ -27,21 +30,7 @@ except ImportError:
     from django_tasks.signals import task_finished
 
 
-def _enqueue(page_ids):
-    page_ids = list(page_ids)
-    if page_ids:
-        transaction.on_commit(lambda: reindex_credentials_task.enqueue([int(pk) for pk in page_ids]))
-
-
-def reindex_credentials_certifying(competency_ids):
-    """Once committed, re-index the credentials linked to these competencies (their search
-    documents hold the competencies' codes and statements). For writes that send no signals,
-    such as the CASE importer's bulk updates."""
-    _enqueue(
-        MicrocredentialPage.objects.filter(competency_links__competency__in=competency_ids)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+# Re-indexing ------------------------------------------------------------------------------
 
 
 @receiver(post_save, sender=Competency)
@@ -50,14 +39,15 @@ def reindex_after_competency_change(sender, instance, raw=False, **kwargs):
         reindex_credentials_certifying([instance.pk])
 
 
+@receiver(competencies_changed)
+def reindex_after_bulk_competency_change(sender, competency_ids, **kwargs):
+    reindex_credentials_certifying(competency_ids)
+
+
 @receiver(post_save, sender=PartnerPage)
 def reindex_after_partner_change(sender, instance, raw=False, **kwargs):
     if not raw:
-        _enqueue(
-            MicrocredentialPage.objects.filter(Q(partner_links__partner=instance) | Q(provider=instance))
-            .values_list("pk", flat=True)
-            .distinct()
-        )
+        reindex_credentials_of_partner(instance)
 
 
 # Cached search answers -------------------------------------------------------------------
@@ -92,6 +82,11 @@ def catalog_saved(sender, raw=False, **kwargs):
 def catalog_deleted(sender, **kwargs):
     if _feeds_search(sender):
         bump_catalog_version()
+
+
+@receiver(catalog_changed)
+def catalog_changed_in_bulk(sender, **kwargs):
+    bump_catalog_version()
 
 
 @receiver(page_published)

@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage, PathwayStep
 
-from .catalog_cache import AnswerCache
+from .sql.catalog_cache import AnswerCache
 
 MAX_COMPETENCIES = 20
 

@@ -8,9 +8,9 @@ from wagtail.search.backends import get_search_backend
 
 from catalog.models import Competency, MicrocredentialPage
 
-from . import sqlite_ranking
-from .catalog_search import search_catalog, search_terms, sort_choices
-from .forms import parse_search_params
+from .catalog_search import search_catalog, search_terms
+from .forms import SORTS, parse_search_params
+from .sql import sqlite_ranking
 from .suggestions import did_you_mean, popular_competencies
 
 AUTOCOMPLETE_MAX_LENGTH = 100
@@ -32,7 +32,7 @@ def search(request):
         "outcome": outcome,
         "results": outcome.page,
         "facets": [facet for facet in outcome.facets if facet.values],
-        "sort_choices": sort_choices(),
+        "sort_choices": list(SORTS.items()),
     }
     if outcome.total == 0:
         context["did_you_mean"] = did_you_mean(params.text) if params.text else None

@@ -29,9 +29,9 @@ from catalog.models import (
     PathwayPage,
     PathwayStep,
 )
+from catalog.signals import catalog_changed
 from home.models import HomeFeaturedCredential, HomePage
 from partners.models import PartnerPage
-from search.catalog_cache import bump_catalog_version
 
 from . import content
 from .images import draw_badge, draw_hero, draw_logo, get_or_create_image
@@ -387,7 +387,7 @@ def generate_credentials(count, partners, competencies, batch_size=500, progress
         done += size
         if progress is not None:
             progress(done, count)
-    bump_catalog_version()  # bulk inserts send no signals; cached search answers are stale
+    catalog_changed.send(sender=MicrocredentialPage)  # bulk inserts send no model signals
     return done
 
 

@@ -1,4 +1,4 @@
-"""The search answer cache (search/catalog_cache.py): repeated searches are answered from it,
+"""The search answer cache (search/sql/catalog_cache.py): repeated searches are answered from it,
 and every change an editor or the index worker makes to what an answer depends on makes the
 cached answers stale at once — only once committed, and never from uncommitted data."""
 
@@ -8,10 +8,15 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import MicrocredentialCompetency, MicrocredentialPage
-from search.catalog_cache import AnswerCache, bump_catalog_version, current_version, has_uncommitted_changes
 from search.catalog_search import CatalogSearch
 from search.forms import parse_search_params
 from search.skills import skills_search
+from search.sql.catalog_cache import (
+    AnswerCache,
+    bump_catalog_version,
+    current_version,
+    has_uncommitted_changes,
+)
 from search.tasks import reindex_credentials_task
 from tests.builders import make_credential, make_partner
 from tests.search.helpers import counts, run, titles
@@ -232,3 +237,15 @@ def test_a_case_import_that_only_changes_statements_bumps_the_version(db, commit
         summary = import_case_package(changed)
     assert (summary.updated, summary.framework_updated) == (1, False)
     assert current_version() != version
+
+
+def test_generated_demo_credentials_count_at_once(cached_catalog, committed):
+    """The demo builder inserts credentials in bulk (no model signals) and says so with
+    catalog/signals.py, so cached answers do not hide them."""
+    from catalog.demo.builder import generate_credentials
+
+    asu = cached_catalog["partners"][0]
+    total = run().total  # now cached
+    with committed():
+        generate_credentials(3, [asu], list(cached_catalog["competencies"]))
+    assert run().total == total + 3

@@ -84,7 +84,7 @@ class TestTextSearch:
 
     def test_words_match_other_forms_of_themselves_on_every_backend(self, small_catalog):
         # PostgreSQL stems with its English configuration; SQLite's FTS5 does not stem, so
-        # search/sqlite_ranking.py widens each word to the indexed words of the same stem.
+        # search/sql/sqlite_ranking.py widens each word to the indexed words of the same stem.
         both = {"Dashboards for Managers", "Library Basics"}  # both certify "Build dashboards"
         assert set(titles(run("q=dashboard"))) == both
         assert set(titles(run("q=dashboarding"))) == both

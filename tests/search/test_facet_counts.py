@@ -11,9 +11,11 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Competency
-from search.catalog_cache import AnswerCache
-from search.catalog_search import SIMPLE_FACETS, CatalogSearch, FacetCounts
+from search.catalog_search import CatalogSearch
+from search.facets import SIMPLE_FACETS
 from search.forms import parse_search_params
+from search.sql.catalog_cache import AnswerCache
+from search.sql.facet_counts import FacetCounts
 from tests.builders import make_credential, make_partner
 
 pytestmark = pytest.mark.django_db

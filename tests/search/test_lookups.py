@@ -3,7 +3,7 @@
 import pytest
 
 from catalog.models import MicrocredentialCompetency, MicrocredentialPage
-from search.lookups import Ids
+from search.sql.lookups import Ids
 from tests.builders import make_credential
 
 pytestmark = pytest.mark.django_db

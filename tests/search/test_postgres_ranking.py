@@ -1,4 +1,4 @@
-"""The one-statement PostgreSQL ranking (search/postgres_ranking.py) gives exactly the order of
+"""The one-statement PostgreSQL ranking (search/sql/postgres_ranking.py) gives exactly the order of
 the generic path: the backend's own ranked query, then `_relevance_order`'s title and
 competency signals. PostgreSQL only; the generic path is what SQLite's shared tests cover."""
 
@@ -8,17 +8,17 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Competency
-from search import postgres_ranking
-from search.catalog_cache import AnswerCache
 from search.catalog_search import CatalogSearch
 from search.forms import parse_search_params
+from search.sql import postgres_ranking
+from search.sql.catalog_cache import AnswerCache
 from tests.builders import make_credential
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
-        reason="search/postgres_ranking.py serves only Wagtail's PostgreSQL search backend",
+        reason="search/sql/postgres_ranking.py serves only Wagtail's PostgreSQL search backend",
     ),
 ]
 

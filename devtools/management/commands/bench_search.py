@@ -15,7 +15,7 @@ from devtools.benchmarking import (
     spread,
     write_table,
 )
-from search.catalog_cache import bump_catalog_version
+from search.sql.catalog_cache import bump_catalog_version
 
 
 class Command(BaseCommand):

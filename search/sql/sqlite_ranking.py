@@ -11,6 +11,12 @@ FTS5's tokenizer does not stem, so on its own "management" would not find "manag
 "dashboard" find "dashboards", where PostgreSQL's English configuration finds both. Each word
 searched is therefore widened to the indexed words with the same English (Snowball) stem, the
 stemmer PostgreSQL uses, read from the index's own vocabulary (see `word_forms`).
+
+What it replaces: the SQLite backend's ranking query, for catalog text searches
+(`CatalogSearch._match_text`) and for autocomplete (search/views.py). Its answers are meant to
+equal PostgreSQL's, not the SQLite backend's (which does not stem). Proof: the shared
+expectations in tests/search/test_catalog_search.py (TestTextSearch, TestPage's autocomplete),
+which run unchanged on SQLite and PostgreSQL.
 """
 
 import os
@@ -19,6 +25,8 @@ import threading
 import snowballstemmer
 from django.db import connection
 from modelsearch.utils import get_descendants_content_types_pks
+
+from .library_internals import is_sqlite_search_results
 
 TITLE_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
@@ -42,7 +50,7 @@ def is_sqlite():
 
 
 def uses_sqlite_fts(results):
-    return connection.vendor == "sqlite" and type(results).__name__ == "SQLiteSearchResults"
+    return connection.vendor == "sqlite" and is_sqlite_search_results(results)
 
 
 def ranked_ids(model, terms, autocomplete=False, limit=None):

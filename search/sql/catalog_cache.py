@@ -1,12 +1,16 @@
 """Cached search answers, invalidated by a catalog version kept in the database.
 
+What it replaces: nothing in Wagtail, which caches no search answers; it spares running the
+ranking and facet statements of this package (and the skills ranking) again for a search
+already answered since the catalog last changed.
+
 A search answer (ranked ids, facet counts) depends only on the published catalog and the
 search index. Both change only when an editor publishes, unpublishes, deletes or renames
-something, or when the worker updates the search index; search/signals.py calls
-`bump_catalog_version()` then. Answers are cached under keys that include the current
-version token, so a bump makes every older answer unreachable at once, in every process,
-whatever cache backend is configured (the token is read from the database on each request:
-one primary-key lookup).
+something, when code writes the catalog in bulk (it says so with catalog/signals.py), or when
+the worker updates the search index; search/signals.py calls `bump_catalog_version()` then.
+Answers are cached under keys that include the current version token, so a bump makes every
+older answer unreachable at once, in every process, whatever cache backend is configured (the
+token is read from the database on each request: one primary-key lookup).
 
 Ordering guarantees freshness: the token changes only *after* the change that caused it is
 committed (`transaction.on_commit`), so whoever reads the new token also sees the new data.
@@ -16,6 +20,10 @@ its own searches bypass the cache: they see data no other connection sees yet, a
 neither read stale answers nor store answers that may be rolled back.
 
 Entries also expire after CACHE_TIMEOUT as a backstop (e.g. after a manual index rebuild).
+
+Proof of equal answers: tests/search/test_answer_cache.py (every kind of change an editor, the
+importer or the index worker makes is seen at once, only once committed), and
+scripts/search_answers.py, which stops unless cold, uncached and cached answers agree.
 """
 
 import hashlib
@@ -25,19 +33,21 @@ import uuid
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from .library_internals import pending_on_commit_callbacks
+
 CACHE_TIMEOUT = 300
 KEY_PREFIX = "search-answer"
 
 
 def current_version():
-    from .models import CatalogVersion
+    from ..models import CatalogVersion
 
     token = CatalogVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     return token or "none"
 
 
 def _write_new_token():
-    from .models import CatalogVersion
+    from ..models import CatalogVersion
 
     CatalogVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
 
@@ -53,13 +63,8 @@ class _PendingBump:
         _write_new_token()
 
 
-def is_version_bump(callback):
-    """True for the on_commit callbacks `bump_catalog_version()` registers."""
-    return isinstance(callback, _PendingBump)
-
-
 def _pending_bump(connection):
-    for _, callback, _robust in connection.run_on_commit:
+    for callback in pending_on_commit_callbacks(connection):
         if isinstance(callback, _PendingBump) and not callback.done:
             return callback
     return None

@@ -18,6 +18,9 @@ queries over the ranked ids. Here one statement does all of it:
 
 Only plain-text searches of `model.objects.live()` over the whole index (no `fields=`) take
 this path; everything else, and every other backend, keeps using the backend's own query.
+
+Proof of equal answers: tests/search/test_postgres_ranking.py (PostgreSQL only) compares the
+order with the generic path's (the backend's query, then `_relevance_order`) for many texts.
 """
 
 from django.db import connection
@@ -28,6 +31,7 @@ from wagtail.models import Page
 
 from catalog.models import MicrocredentialCompetency
 
+from .library_internals import is_postgres_search_results
 from .lookups import not_live_pages
 
 # The boost the backend gives the body vector (`get_index_vectors`).
@@ -39,7 +43,7 @@ def applies(results):
     compiler = getattr(results, "query_compiler", None)
     return (
         connection.vendor == "postgresql"
-        and type(results).__name__ == "PostgresSearchResults"
+        and is_postgres_search_results(results)
         and isinstance(compiler.query, PlainText)
         and compiler.fields is None
         and compiler.order_by_relevance
