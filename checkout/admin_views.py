@@ -9,7 +9,7 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from catalog.templatetags.catalog_tags import money
+from catalog.money import format_money
 
 from .models import Order
 from .refunds import RefundError, refund
@@ -37,7 +37,8 @@ class RefundForm(forms.Form):
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lines"].choices = [
-            (str(line.pk), f"{line.description} — {money(line.amount)}") for line in order.refundable_lines
+            (str(line.pk), f"{line.description} — {format_money(line.amount)}")
+            for line in order.refundable_lines
         ]
         self.fields["lines"].initial = [str(line.pk) for line in order.refundable_lines]
 
@@ -84,5 +85,7 @@ class RefundOrderView(WagtailAdminTemplateMixin, FormView):
         except RefundError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, f"Refunded {money(record.amount)} on order {self.order.number}.")
+        messages.success(
+            self.request, f"Refunded {format_money(record.amount)} on order {self.order.number}."
+        )
         return redirect(self.inspect_url_name, self.order.pk)

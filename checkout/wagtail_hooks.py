@@ -19,7 +19,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from catalog.templatetags.catalog_tags import money
+from catalog.money import format_money
 
 from .admin_views import RefundOrderView, can_refund
 from .models import Enrolment, Order, OrderStatus, PaymentEvent, Refund
@@ -66,12 +66,15 @@ class OrderInspectView(InspectView):
             ]
         return []
 
+    def get_total_display_value(self):
+        return format_money(self.object.total)
+
     def get_lines_display_value(self):
         return format_html_join(
             "",
             "<div>{} — {}{}</div>",
             (
-                (line.description, money(line.amount), " (refunded)" if line.refunded_at else "")
+                (line.description, format_money(line.amount), " (refunded)" if line.refunded_at else "")
                 for line in self.object.lines.all()
             ),
         )
@@ -84,7 +87,7 @@ class OrderInspectView(InspectView):
                 "<div>{} on {} by {}: {} ({})</div>",
                 (
                     (
-                        money(r.amount),
+                        format_money(r.amount),
                         r.created_at.strftime("%d %b %Y %H:%M"),
                         r.created_by or "—",
                         r.reason,
@@ -251,7 +254,7 @@ def register_refund_log_action(actions):
         def format_message(self, log_entry):
             data = log_entry.data
             lines = ", ".join(data.get("lines", []))
-            return f"Refunded {money(data.get('amount'))}: {lines}. Reason: {data.get('reason', '')}"
+            return f"Refunded {format_money(data.get('amount'))}: {lines}. Reason: {data.get('reason', '')}"
 
 
 @hooks.register("register_permissions")
