@@ -117,6 +117,13 @@ class CreditStatus(models.TextChoices):
     REVERTED = "reverted", "Credit refunded"
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        """Enrolments the learner holds: active or completed. A revoked one (refunded) gives nothing,
+        so the learner may enrol or buy again. Enrolment.is_active is the same rule for one row."""
+        return self.exclude(status=EnrolmentStatus.REVOKED)
+
+
 class Enrolment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
     microcredential = models.ForeignKey(
@@ -129,6 +136,8 @@ class Enrolment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = EnrolmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -138,6 +147,11 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.microcredential}"
+
+    @property
+    def is_active(self):
+        """EnrolmentQuerySet.active() for a row already loaded: held, not revoked."""
+        return self.status != EnrolmentStatus.REVOKED
 
 
 class Refund(models.Model):

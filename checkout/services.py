@@ -47,10 +47,6 @@ def price_lines(credential, include_enrolment=True, include_credit=False):
     return lines
 
 
-def existing_enrolment(user, credential):
-    return Enrolment.objects.filter(user=user, microcredential=credential).first()
-
-
 def pending_order_for(user, credential, include_credit):
     """An unpaid order of this learner for exactly these lines, to reuse instead of piling up new ones."""
     wanted = {LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION} if include_credit else {LineKind.ENROLMENT}
@@ -74,8 +70,7 @@ def _live_credential(credential_id):
 def create_order(user, credential_id, include_credit=False):
     """A pending order to enrol (and optionally convert to credit) at today's prices."""
     credential = _live_credential(credential_id)
-    enrolment = existing_enrolment(user, credential)
-    if enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED:
+    if Enrolment.objects.active().filter(user=user, microcredential=credential).exists():
         raise CheckoutError(f"You are already enrolled in {credential.title}.")
     lines = price_lines(credential, include_credit=include_credit)
     if not any(line.amount for line in lines):
@@ -141,7 +136,7 @@ def order_problem(order, lines=None, enrolments=None):
     has_enrolment_line = any(line.kind == LineKind.ENROLMENT for line in lines)
     for line in lines:
         enrolment = enrolments.get(line.microcredential_id)
-        active = enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED
+        active = enrolment is not None and enrolment.is_active
         title = line.microcredential.title
         if line.kind == LineKind.ENROLMENT and active:
             return f"You are already enrolled in {title}."
@@ -157,8 +152,8 @@ def order_problem(order, lines=None, enrolments=None):
 def create_credit_order(user, credential_id):
     """A pending order for the credit conversion alone, for a learner already enrolled."""
     credential = _live_credential(credential_id)
-    enrolment = existing_enrolment(user, credential)
-    if enrolment is None or enrolment.status == EnrolmentStatus.REVOKED:
+    enrolment = Enrolment.objects.active().filter(user=user, microcredential=credential).first()
+    if enrolment is None:
         raise CheckoutError(f"Enrol in {credential.title} before buying its credit conversion.")
     if enrolment.credit_status == CreditStatus.PURCHASED:
         raise CheckoutError(f"You have already bought academic credit for {credential.title}.")
@@ -188,8 +183,9 @@ def enrol_free(user, credential_id):
     credential = _live_credential(credential_id)
     if not credential.is_free:
         raise CheckoutError(f"{credential.title} is not free.")
-    enrolment = existing_enrolment(user, credential)
-    if enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED:
+    # Not only active ones: a revoked enrolment is brought back rather than duplicated.
+    enrolment = Enrolment.objects.filter(user=user, microcredential=credential).first()
+    if enrolment is not None and enrolment.is_active:
         raise CheckoutError(f"You are already enrolled in {credential.title}.")
     if enrolment is not None:
         enrolment.status = EnrolmentStatus.ACTIVE
@@ -283,7 +279,7 @@ def _apply_line(order, line, enrolments):
                     user_id=order.user_id, microcredential_id=line.microcredential_id
                 )
             enrolments[line.microcredential_id] = enrolment
-        if enrolment.status == EnrolmentStatus.REVOKED:
+        if not enrolment.is_active:
             enrolment.status = EnrolmentStatus.ACTIVE
             enrolment.order = order
             enrolment.save(update_fields=["status", "order"])

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from checkout.models import CreditStatus, Enrolment, InvalidTransition, Order, OrderStatus
+from checkout.models import CreditStatus, Enrolment, EnrolmentStatus, InvalidTransition, Order, OrderStatus
 from checkout.money import from_cents, to_cents
 from checkout.services import (
     CheckoutError,
@@ -110,6 +110,19 @@ def test_free_credentials_enrol_without_payment(learner, partner, framework):
     with pytest.raises(CheckoutError, match="already enrolled"):
         enrol_free(learner, free.pk)
     assert not Order.objects.exists()
+
+
+def test_active_enrolments_are_held_ones_and_a_revoked_one_can_be_bought_again(learner, partner, framework):
+    courses = [make_credential(partner, framework[1][:1], price=Decimal("25")) for _ in range(3)]
+    for course, status in zip(courses, EnrolmentStatus.values, strict=True):
+        Enrolment.objects.create(user=learner, microcredential=course, status=status)
+    active = Enrolment.objects.active()
+    assert sorted(active.values_list("status", flat=True)) == ["active", "completed"]
+    assert {e.pk for e in Enrolment.objects.all() if e.is_active} == {e.pk for e in active}
+    revoked = Enrolment.objects.get(status=EnrolmentStatus.REVOKED)
+    assert create_order(learner, revoked.microcredential_id).total == Decimal("25.00")
+    with pytest.raises(CheckoutError, match="already enrolled"):
+        create_order(learner, courses[1].pk)  # completed
 
 
 def test_drafts_cannot_be_bought(learner, partner, framework):
