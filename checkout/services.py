@@ -47,14 +47,19 @@ def price_lines(credential, include_enrolment=True, include_credit=False):
     return lines
 
 
-def pending_order_for(user, credential, include_credit):
-    """An unpaid order of this learner for exactly these lines, to reuse instead of piling up new ones."""
-    wanted = {LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION} if include_credit else {LineKind.ENROLMENT}
+def pending_order_for(user, credential, kinds):
+    """The learner's unpaid order for exactly these kinds of line of this credential, or None.
+
+    Starting checkout again (back button, double click, a second visit) reuses it instead of
+    piling up unpaid orders; an order with other lines (say, the enrolment without the credit)
+    is a different purchase and does not count.
+    """
+    wanted = sorted(kinds)
     candidates = Order.objects.filter(
         user=user, status=OrderStatus.PENDING, lines__microcredential=credential
     )
     for order in candidates.distinct().prefetch_related("lines"):
-        if {line.kind for line in order.lines.all()} == wanted:
+        if sorted(line.kind for line in order.lines.all()) == wanted:
             return order
     return None
 
@@ -81,22 +86,19 @@ def create_order(user, credential_id, include_credit=False):
 def start_checkout(user, credential_id, include_credit=False):
     """The order to pay for: an identical unpaid one if the learner already started it, else a new one."""
     credential = _live_credential(credential_id)
-    existing = pending_order_for(user, credential, include_credit)
+    kinds = [LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION] if include_credit else [LineKind.ENROLMENT]
+    existing = pending_order_for(user, credential, kinds)
     if existing is not None and not order_problem(existing):
         return existing
     return create_order(user, credential_id, include_credit=include_credit)
 
 
 def start_credit_checkout(user, credential_id):
+    """The order to pay for the credit conversion alone: the unpaid one if started before, else a new one."""
     credential = _live_credential(credential_id)
-    candidates = Order.objects.filter(
-        user=user, status=OrderStatus.PENDING, lines__microcredential=credential
-    )
-    for order in candidates.distinct().prefetch_related("lines"):
-        if [line.kind for line in order.lines.all()] == [LineKind.CREDIT_CONVERSION] and not order_problem(
-            order
-        ):
-            return order
+    existing = pending_order_for(user, credential, [LineKind.CREDIT_CONVERSION])
+    if existing is not None and not order_problem(existing):
+        return existing
     return create_credit_order(user, credential_id)
 
 

@@ -7,7 +7,15 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from checkout.models import CreditStatus, Enrolment, EnrolmentStatus, InvalidTransition, Order, OrderStatus
+from checkout.models import (
+    CreditStatus,
+    Enrolment,
+    EnrolmentStatus,
+    InvalidTransition,
+    LineKind,
+    Order,
+    OrderStatus,
+)
 from checkout.money import from_cents, to_cents
 from checkout.services import (
     CheckoutError,
@@ -15,6 +23,9 @@ from checkout.services import (
     create_order,
     enrol_free,
     fulfil_order,
+    pending_order_for,
+    start_checkout,
+    start_credit_checkout,
 )
 from tests.builders import make_credential
 
@@ -123,6 +134,25 @@ def test_active_enrolments_are_held_ones_and_a_revoked_one_can_be_bought_again(l
     assert create_order(learner, revoked.microcredential_id).total == Decimal("25.00")
     with pytest.raises(CheckoutError, match="already enrolled"):
         create_order(learner, courses[1].pk)  # completed
+
+
+def test_starting_checkout_again_reuses_the_unpaid_order_for_the_same_lines(learner, asu_course):
+    with_credit = start_checkout(learner, asu_course.pk, include_credit=True)
+    assert start_checkout(learner, asu_course.pk, include_credit=True) == with_credit
+    alone = start_checkout(learner, asu_course.pk)
+    assert alone != with_credit and start_checkout(learner, asu_course.pk) == alone
+    assert pending_order_for(learner, asu_course, [LineKind.CREDIT_CONVERSION]) is None
+
+    fulfil_order(alone.pk, 2500, "USD")
+    credit = start_credit_checkout(learner, asu_course.pk)
+    assert start_credit_checkout(learner, asu_course.pk) == credit
+    assert pending_order_for(learner, asu_course, [LineKind.CREDIT_CONVERSION]) == credit
+    # The order with the enrolment is stale now (already enrolled), so it is not offered again.
+    assert pending_order_for(learner, asu_course, [LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION]) == (
+        with_credit
+    )
+    with pytest.raises(CheckoutError, match="already enrolled"):
+        start_checkout(learner, asu_course.pk, include_credit=True)
 
 
 def test_drafts_cannot_be_bought(learner, partner, framework):
