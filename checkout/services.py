@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from catalog.models import MicrocredentialPage
+from catalog.money import format_money
 
 from .models import CreditStatus, Enrolment, EnrolmentStatus, LineKind, Order, OrderLine, OrderStatus
 from .money import to_cents
@@ -225,25 +226,26 @@ def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4="")
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status == OrderStatus.CANCELLED:
-            _flag(order, f"Payment of {amount_cents} {currency} arrived for a cancelled order; refund it.")
+            order.flag_for_review(
+                f"Payment of {amount_cents} {currency} arrived for a cancelled order; refund it."
+            )
             return FulfilmentResult(order, False, "paid after cancellation")
         if order.status != OrderStatus.PENDING:
             return FulfilmentResult(order, False, f"already {order.status}")
         if amount_cents != to_cents(order.total) or (currency or "").upper() != order.currency:
-            _flag(
-                order,
+            order.flag_for_review(
                 f"Payment of {amount_cents} {currency} does not match the order total "
-                f"{to_cents(order.total)} {order.currency}; not fulfilled.",
+                f"{to_cents(order.total)} {order.currency}; not fulfilled."
             )
             return FulfilmentResult(order, False, "amount mismatch")
         lines = order_lines(order)
         enrolments = enrolments_for(order.user_id, lines, lock=True)
         duplicate = order_problem(order, lines, enrolments)
-        order.transition_to(OrderStatus.PAID)
         order.card_brand, order.card_last4 = card_brand[:20], card_last4[-4:]
-        order.save(update_fields=["status", "paid_at", "card_brand", "card_last4"])
+        card = f" with the card ending {order.card_last4}" if order.card_last4 else ""
+        order.transition_to(OrderStatus.PAID, note=f"{format_money(order.total)} paid{card}.")
         if duplicate:  # paid twice (two tabs); keep the money on record and ask staff to refund
-            _flag(order, f"Paid, but the learner already had it: {duplicate} Refund this order.")
+            order.flag_for_review(f"Paid, but the learner already had it: {duplicate} Refund this order.")
             return FulfilmentResult(order, False, "already enrolled")
         for line in lines:
             _apply_line(order, line, enrolments)
@@ -256,12 +258,6 @@ def _enqueue_receipt(order_id):
     from .tasks import send_receipt_email
 
     send_receipt_email.enqueue(order_id)
-
-
-def _flag(order, note):
-    order.needs_review = True
-    order.review_note = note
-    order.save(update_fields=["needs_review", "review_note"])
 
 
 def _apply_line(order, line, enrolments):
