@@ -35,6 +35,13 @@ class InvalidTransition(Exception):
     pass
 
 
+class OrderEventKind(models.TextChoices):
+    STATUS_CHANGE = "status_change", "Status change"
+    REFUND = "refund", "Refund"
+    FLAGGED = "flagged", "Flagged for review"
+    NOTE = "note", "Staff note"
+
+
 class LineKind(models.TextChoices):
     ENROLMENT = "enrolment", "Enrolment (non-credit)"
     CREDIT_CONVERSION = "credit_conversion", "Conversion to academic credit"
@@ -78,7 +85,7 @@ class Order(models.Model):
     def refundable_lines(self):
         return [line for line in self.lines.all() if line.refunded_at is None]
 
-    def transition_to(self, status, *, by=None, note="", kind=None):
+    def transition_to(self, status, *, by=None, note="", kind=OrderEventKind.STATUS_CHANGE):
         """Move the order to `status` if ALLOWED_TRANSITIONS permits it, and record the change.
 
         The row is saved whole together with its history row, in one transaction, so fields the
@@ -96,10 +103,16 @@ class Order(models.Model):
             if status == OrderStatus.PAID:
                 self.paid_at = timezone.now()
             self.save()
-            self._record(kind or OrderEventKind.STATUS_CHANGE, by, note, from_status=old, to_status=status)
+            self._record(kind, by, note, from_status=old, to_status=status)
 
     def flag_for_review(self, note, *, by=None):
-        """Ask staff to look at this order; each flag's reason is a new history row, earlier ones stay."""
+        """Ask staff to look at this order; each flag's reason is a new history row, earlier ones stay.
+
+        The same reason while the order is still flagged is already on record and is not repeated
+        (the learner reloading the return page of a mismatched payment re-checks it each time).
+        """
+        if self.needs_review and self.history.filter(kind=OrderEventKind.FLAGGED, note=note).exists():
+            return
         with transaction.atomic():
             self.needs_review = True
             self.save(update_fields=["needs_review"])
@@ -113,13 +126,6 @@ class Order(models.Model):
         return OrderEvent.objects.create(
             order=self, kind=kind, user=by, note=note, from_status=from_status, to_status=to_status
         )
-
-
-class OrderEventKind(models.TextChoices):
-    STATUS_CHANGE = "status_change", "Status change"
-    REFUND = "refund", "Refund"
-    FLAGGED = "flagged", "Flagged for review"
-    NOTE = "note", "Staff note"
 
 
 class OrderEvent(models.Model):

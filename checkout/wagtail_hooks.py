@@ -4,7 +4,7 @@ Amounts on a paid order must not change, so these listings are read-only: the pe
 policy grants only "view" (to users with Django's view permission, and superusers). The one
 action that moves money is a refund, for users with the "Can refund orders" permission
 (checkout/admin_views.py), and it goes to Wagtail's audit log. An order's page shows its history
-(status changes, refunds, flags for review, staff notes), under a form to add a note.
+(status changes, refunds, flags for review, staff notes) and a form to add a note.
 """
 
 from django.contrib.auth.models import Permission

@@ -64,6 +64,7 @@ def test_an_illegal_transition_raises_and_records_nothing(order):
 def test_a_second_flag_keeps_the_first_note(order, staff_user):
     order.flag_for_review("Payment of 100 usd does not match")
     order.flag_for_review("Learner phoned: paid twice?", by=staff_user)
+    order.flag_for_review("Payment of 100 usd does not match")  # the same check again: nothing new
     order.refresh_from_db()
     assert order.needs_review and order.status == OrderStatus.PENDING
     assert review_notes(order) == ["Payment of 100 usd does not match", "Learner phoned: paid twice?"]
