@@ -1,24 +1,31 @@
-"""The Wagtail admin's refund screen for an order (reached from the order listing and its inspect view)."""
+"""The Wagtail admin's actions on an order: the refund screen (reached from the order listing and
+its inspect view) and adding a staff note to its history (a form on the inspect view)."""
 
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import FormView
+from django.views.generic import FormView, View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from catalog.templatetags.catalog_tags import money
+from catalog.money import format_money
 
 from .models import Order
 from .refunds import RefundError, refund
 
 REFUND_PERMISSION = "checkout.refund_order"
+NOTE_PERMISSION = "checkout.view_order"
 
 
 def can_refund(user):
     return user.is_active and (user.is_superuser or user.has_perm(REFUND_PERMISSION))
+
+
+def can_add_note(user):
+    """Whoever may see orders in the admin may write on one: a note moves no money and changes nothing."""
+    return user.is_active and (user.is_superuser or user.has_perm(NOTE_PERMISSION))
 
 
 class RefundForm(forms.Form):
@@ -37,7 +44,8 @@ class RefundForm(forms.Form):
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lines"].choices = [
-            (str(line.pk), f"{line.description} — {money(line.amount)}") for line in order.refundable_lines
+            (str(line.pk), f"{line.description} — {format_money(line.amount)}")
+            for line in order.refundable_lines
         ]
         self.fields["lines"].initial = [str(line.pk) for line in order.refundable_lines]
 
@@ -84,5 +92,35 @@ class RefundOrderView(WagtailAdminTemplateMixin, FormView):
         except RefundError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, f"Refunded {money(record.amount)} on order {self.order.number}.")
+        messages.success(
+            self.request, f"Refunded {format_money(record.amount)} on order {self.order.number}."
+        )
         return redirect(self.inspect_url_name, self.order.pk)
+
+
+class OrderNoteForm(forms.Form):
+    note = forms.CharField(
+        label="Add a note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Kept in the order's history with your name and the time; it changes nothing else.",
+    )
+
+
+class AddOrderNoteView(View):
+    """The note form on an order's inspect view posts here; back to the inspect view either way."""
+
+    http_method_names = ["post"]
+    inspect_url_name = None
+
+    def post(self, request, pk):
+        if not can_add_note(request.user):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=unquote(str(pk)))
+        form = OrderNoteForm(request.POST)
+        if form.is_valid():
+            order.add_note(form.cleaned_data["note"], by=request.user)
+            messages.success(request, f"Note added to order {order.number}.")
+        else:
+            messages.error(request, "Write the note first; nothing was added.")
+        return redirect(self.inspect_url_name, order.pk)

@@ -3,13 +3,14 @@
 Prices are copied onto order lines when the order is created, so a later price change never
 alters an order; amounts are Decimal dollars here and integer cents only at the payment
 boundary (checkout/money.py). Order status changes go through Order.transition_to(), which
-enforces the allowed transitions.
+enforces the allowed transitions; it, Order.flag_for_review() and Order.add_note() each add a row
+to the order's history (OrderEvent), which is only ever appended to.
 """
 
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
@@ -32,6 +33,13 @@ ALLOWED_TRANSITIONS = {
 
 class InvalidTransition(Exception):
     pass
+
+
+class OrderEventKind(models.TextChoices):
+    STATUS_CHANGE = "status_change", "Status change"
+    REFUND = "refund", "Refund"
+    FLAGGED = "flagged", "Flagged for review"
+    NOTE = "note", "Staff note"
 
 
 class LineKind(models.TextChoices):
@@ -57,9 +65,10 @@ class Order(models.Model):
     card_brand = models.CharField(max_length=20, blank=True, editable=False)
     card_last4 = models.CharField("card last four digits", max_length=4, blank=True, editable=False)
     needs_review = models.BooleanField(
-        default=False, help_text="Set when a payment did not match the order (amount or currency)."
+        default=False,
+        help_text="Set when staff must look at the order (e.g. a payment that did not match it); "
+        "why is in its history.",
     )
-    review_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -76,12 +85,77 @@ class Order(models.Model):
     def refundable_lines(self):
         return [line for line in self.lines.all() if line.refunded_at is None]
 
-    def transition_to(self, status):
-        if status not in ALLOWED_TRANSITIONS[OrderStatus(self.status)]:
-            raise InvalidTransition(f"Order {self.number} cannot go from {self.status} to {status}.")
-        self.status = status
-        if status == OrderStatus.PAID:
-            self.paid_at = timezone.now()
+    def transition_to(self, status, *, by=None, note="", kind=OrderEventKind.STATUS_CHANGE):
+        """Move the order to `status` if ALLOWED_TRANSITIONS permits it, and record the change.
+
+        The row is saved whole together with its history row, in one transaction, so fields the
+        caller set beforehand (the card details at payment) are written in the same UPDATE;
+        callers that may race hold the row with select_for_update(). An illegal transition
+        raises InvalidTransition before anything is changed or recorded. `by` is the staff
+        member or learner who caused it, None for the system (Stripe's webhook, the return page).
+        """
+        old = OrderStatus(self.status)
+        status = OrderStatus(status)
+        if status not in ALLOWED_TRANSITIONS[old]:
+            raise InvalidTransition(f"Order {self.number} cannot go from {old} to {status}.")
+        with transaction.atomic():
+            self.status = status
+            if status == OrderStatus.PAID:
+                self.paid_at = timezone.now()
+            self.save()
+            self._record(kind, by, note, from_status=old, to_status=status)
+
+    def flag_for_review(self, note, *, by=None):
+        """Ask staff to look at this order; each flag's reason is a new history row, earlier ones stay.
+
+        The same reason while the order is still flagged is already on record and is not repeated
+        (the learner reloading the return page of a mismatched payment re-checks it each time).
+        """
+        if self.needs_review and self.history.filter(kind=OrderEventKind.FLAGGED, note=note).exists():
+            return
+        with transaction.atomic():
+            self.needs_review = True
+            self.save(update_fields=["needs_review"])
+            self._record(OrderEventKind.FLAGGED, by, note)
+
+    def add_note(self, note, *, by):
+        """A staff member's note on the order (a phone call, a decision); it changes nothing else."""
+        return self._record(OrderEventKind.NOTE, by, note)
+
+    def _record(self, kind, by, note, from_status="", to_status=""):
+        return OrderEvent.objects.create(
+            order=self, kind=kind, user=by, note=note, from_status=from_status, to_status=to_status
+        )
+
+
+class OrderEvent(models.Model):
+    """One entry in an order's history: a status change, a refund, a flag for review or a staff note.
+
+    Rows are only added (by the Order methods above), never edited, so a later flag or note never
+    hides an earlier one, and staff can read who did what to an order and when. From and to
+    statuses are filled in for status changes and refunds only.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=20, choices=OrderEventKind.choices)
+    from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
+    note = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who did it; empty for the system (Stripe's webhook, the payment return page).",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.order}: {self.get_kind_display()}"
 
 
 class OrderLine(models.Model):
@@ -117,6 +191,13 @@ class CreditStatus(models.TextChoices):
     REVERTED = "reverted", "Credit refunded"
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        """Enrolments the learner holds: active or completed. A revoked one (refunded) gives nothing,
+        so the learner may enrol or buy again. Enrolment.is_active is the same rule for one row."""
+        return self.exclude(status=EnrolmentStatus.REVOKED)
+
+
 class Enrolment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
     microcredential = models.ForeignKey(
@@ -129,6 +210,8 @@ class Enrolment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = EnrolmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -138,6 +221,11 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.microcredential}"
+
+    @property
+    def is_active(self):
+        """EnrolmentQuerySet.active() for a row already loaded: held, not revoked."""
+        return self.status != EnrolmentStatus.REVOKED
 
 
 class Refund(models.Model):

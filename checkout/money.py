@@ -9,7 +9,3 @@ def to_cents(amount):
     if not isinstance(amount, Decimal):
         raise TypeError("Money must be a Decimal, never a float.")
     return int((amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100).to_integral_value())
-
-
-def from_cents(cents):
-    return (Decimal(int(cents)) / 100).quantize(CENT)

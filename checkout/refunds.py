@@ -4,8 +4,9 @@ Stripe is asked first, inside the transaction that holds the order row, so two s
 clicking at once cannot refund the same line twice; the refund's idempotency key is derived
 from the order and the lines, so a retry after a timeout returns the same Stripe refund rather
 than a second one. Only after Stripe confirms are the lines marked refunded, the enrolment
-revoked (or its credit reverted, for a credit-only refund) and the action written to Wagtail's
-audit log. localstripe sends no refund webhooks, so the state comes from the API's answer.
+revoked (or its credit reverted, for a credit-only refund), the order's new status and the refund
+written to its history, and the action to Wagtail's audit log. localstripe sends no refund
+webhooks, so the state comes from the API's answer.
 """
 
 from decimal import Decimal
@@ -15,7 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from .models import CreditStatus, Enrolment, EnrolmentStatus, LineKind, Order, OrderStatus, Refund
+from catalog.money import format_money
+
+from .models import (
+    CreditStatus,
+    Enrolment,
+    EnrolmentStatus,
+    LineKind,
+    Order,
+    OrderEventKind,
+    OrderStatus,
+    Refund,
+)
 from .money import to_cents
 from .payments import stripe_client
 
@@ -69,8 +81,14 @@ def _record(order, lines, amount, reason, user, stripe_refund):
         line.save(update_fields=["refunded_at", "refund"])
         _undo_line(order, line)
     everything_refunded = not order.lines.filter(refunded_at__isnull=True).exists()
-    order.transition_to(OrderStatus.REFUNDED if everything_refunded else OrderStatus.PARTIALLY_REFUNDED)
-    order.save(update_fields=["status"])
+    descriptions = "; ".join(line.description for line in lines)
+    order.transition_to(
+        OrderStatus.REFUNDED if everything_refunded else OrderStatus.PARTIALLY_REFUNDED,
+        by=user,
+        kind=OrderEventKind.REFUND,
+        note=f"{format_money(amount)} refunded ({record.stripe_refund_id or 'no card refund'}) for "
+        f"{descriptions}. Reason: {reason}",
+    )
     log(
         instance=order,
         action=REFUND_ACTION,
@@ -125,12 +143,10 @@ def _apply_outside_refund(order, stripe_refund):
             except RefundError:
                 lines = []
     if not lines or order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
-        order.needs_review = True
-        order.review_note = (
+        order.flag_for_review(
             f"Stripe refund {stripe_refund.id} of {cents} cents was made outside the admin "
             "and does not match the order's lines; check the enrolment by hand."
         )
-        order.save(update_fields=["needs_review", "review_note"])
         return f"flagged {stripe_refund.id}"
     amount = sum((line.amount for line in lines), Decimal("0.00"))
     _record(order, lines, amount, "Refunded in Stripe, outside the admin", None, stripe_refund)

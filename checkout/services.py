@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from catalog.models import MicrocredentialPage
+from catalog.money import format_money
 
 from .models import CreditStatus, Enrolment, EnrolmentStatus, LineKind, Order, OrderLine, OrderStatus
 from .money import to_cents
@@ -47,18 +48,19 @@ def price_lines(credential, include_enrolment=True, include_credit=False):
     return lines
 
 
-def existing_enrolment(user, credential):
-    return Enrolment.objects.filter(user=user, microcredential=credential).first()
+def pending_order_for(user, credential, kinds):
+    """The learner's unpaid order for exactly these kinds of line of this credential, or None.
 
-
-def pending_order_for(user, credential, include_credit):
-    """An unpaid order of this learner for exactly these lines, to reuse instead of piling up new ones."""
-    wanted = {LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION} if include_credit else {LineKind.ENROLMENT}
+    Starting checkout again (back button, double click, a second visit) reuses it instead of
+    piling up unpaid orders; an order with other lines (say, the enrolment without the credit)
+    is a different purchase and does not count.
+    """
+    wanted = sorted(kinds)
     candidates = Order.objects.filter(
         user=user, status=OrderStatus.PENDING, lines__microcredential=credential
     )
     for order in candidates.distinct().prefetch_related("lines"):
-        if {line.kind for line in order.lines.all()} == wanted:
+        if sorted(line.kind for line in order.lines.all()) == wanted:
             return order
     return None
 
@@ -74,8 +76,7 @@ def _live_credential(credential_id):
 def create_order(user, credential_id, include_credit=False):
     """A pending order to enrol (and optionally convert to credit) at today's prices."""
     credential = _live_credential(credential_id)
-    enrolment = existing_enrolment(user, credential)
-    if enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED:
+    if Enrolment.objects.active().filter(user=user, microcredential=credential).exists():
         raise CheckoutError(f"You are already enrolled in {credential.title}.")
     lines = price_lines(credential, include_credit=include_credit)
     if not any(line.amount for line in lines):
@@ -86,22 +87,19 @@ def create_order(user, credential_id, include_credit=False):
 def start_checkout(user, credential_id, include_credit=False):
     """The order to pay for: an identical unpaid one if the learner already started it, else a new one."""
     credential = _live_credential(credential_id)
-    existing = pending_order_for(user, credential, include_credit)
+    kinds = [LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION] if include_credit else [LineKind.ENROLMENT]
+    existing = pending_order_for(user, credential, kinds)
     if existing is not None and not order_problem(existing):
         return existing
     return create_order(user, credential_id, include_credit=include_credit)
 
 
 def start_credit_checkout(user, credential_id):
+    """The order to pay for the credit conversion alone: the unpaid one if started before, else a new one."""
     credential = _live_credential(credential_id)
-    candidates = Order.objects.filter(
-        user=user, status=OrderStatus.PENDING, lines__microcredential=credential
-    )
-    for order in candidates.distinct().prefetch_related("lines"):
-        if [line.kind for line in order.lines.all()] == [LineKind.CREDIT_CONVERSION] and not order_problem(
-            order
-        ):
-            return order
+    existing = pending_order_for(user, credential, [LineKind.CREDIT_CONVERSION])
+    if existing is not None and not order_problem(existing):
+        return existing
     return create_credit_order(user, credential_id)
 
 
@@ -141,7 +139,7 @@ def order_problem(order, lines=None, enrolments=None):
     has_enrolment_line = any(line.kind == LineKind.ENROLMENT for line in lines)
     for line in lines:
         enrolment = enrolments.get(line.microcredential_id)
-        active = enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED
+        active = enrolment is not None and enrolment.is_active
         title = line.microcredential.title
         if line.kind == LineKind.ENROLMENT and active:
             return f"You are already enrolled in {title}."
@@ -157,8 +155,8 @@ def order_problem(order, lines=None, enrolments=None):
 def create_credit_order(user, credential_id):
     """A pending order for the credit conversion alone, for a learner already enrolled."""
     credential = _live_credential(credential_id)
-    enrolment = existing_enrolment(user, credential)
-    if enrolment is None or enrolment.status == EnrolmentStatus.REVOKED:
+    enrolment = Enrolment.objects.active().filter(user=user, microcredential=credential).first()
+    if enrolment is None:
         raise CheckoutError(f"Enrol in {credential.title} before buying its credit conversion.")
     if enrolment.credit_status == CreditStatus.PURCHASED:
         raise CheckoutError(f"You have already bought academic credit for {credential.title}.")
@@ -188,8 +186,9 @@ def enrol_free(user, credential_id):
     credential = _live_credential(credential_id)
     if not credential.is_free:
         raise CheckoutError(f"{credential.title} is not free.")
-    enrolment = existing_enrolment(user, credential)
-    if enrolment is not None and enrolment.status != EnrolmentStatus.REVOKED:
+    # Not only active ones: a revoked enrolment is brought back rather than duplicated.
+    enrolment = Enrolment.objects.filter(user=user, microcredential=credential).first()
+    if enrolment is not None and enrolment.is_active:
         raise CheckoutError(f"You are already enrolled in {credential.title}.")
     if enrolment is not None:
         enrolment.status = EnrolmentStatus.ACTIVE
@@ -227,25 +226,26 @@ def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4="")
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status == OrderStatus.CANCELLED:
-            _flag(order, f"Payment of {amount_cents} {currency} arrived for a cancelled order; refund it.")
+            order.flag_for_review(
+                f"Payment of {amount_cents} {currency} arrived for a cancelled order; refund it."
+            )
             return FulfilmentResult(order, False, "paid after cancellation")
         if order.status != OrderStatus.PENDING:
             return FulfilmentResult(order, False, f"already {order.status}")
         if amount_cents != to_cents(order.total) or (currency or "").upper() != order.currency:
-            _flag(
-                order,
+            order.flag_for_review(
                 f"Payment of {amount_cents} {currency} does not match the order total "
-                f"{to_cents(order.total)} {order.currency}; not fulfilled.",
+                f"{to_cents(order.total)} {order.currency}; not fulfilled."
             )
             return FulfilmentResult(order, False, "amount mismatch")
         lines = order_lines(order)
         enrolments = enrolments_for(order.user_id, lines, lock=True)
         duplicate = order_problem(order, lines, enrolments)
-        order.transition_to(OrderStatus.PAID)
         order.card_brand, order.card_last4 = card_brand[:20], card_last4[-4:]
-        order.save(update_fields=["status", "paid_at", "card_brand", "card_last4"])
+        card = f" with the card ending {order.card_last4}" if order.card_last4 else ""
+        order.transition_to(OrderStatus.PAID, note=f"{format_money(order.total)} paid{card}.")
         if duplicate:  # paid twice (two tabs); keep the money on record and ask staff to refund
-            _flag(order, f"Paid, but the learner already had it: {duplicate} Refund this order.")
+            order.flag_for_review(f"Paid, but the learner already had it: {duplicate} Refund this order.")
             return FulfilmentResult(order, False, "already enrolled")
         for line in lines:
             _apply_line(order, line, enrolments)
@@ -258,12 +258,6 @@ def _enqueue_receipt(order_id):
     from .tasks import send_receipt_email
 
     send_receipt_email.enqueue(order_id)
-
-
-def _flag(order, note):
-    order.needs_review = True
-    order.review_note = note
-    order.save(update_fields=["needs_review", "review_note"])
 
 
 def _apply_line(order, line, enrolments):
@@ -283,7 +277,7 @@ def _apply_line(order, line, enrolments):
                     user_id=order.user_id, microcredential_id=line.microcredential_id
                 )
             enrolments[line.microcredential_id] = enrolment
-        if enrolment.status == EnrolmentStatus.REVOKED:
+        if not enrolment.is_active:
             enrolment.status = EnrolmentStatus.ACTIVE
             enrolment.order = order
             enrolment.save(update_fields=["status", "order"])

@@ -2,8 +2,9 @@
 
 Amounts on a paid order must not change, so these listings are read-only: the permission
 policy grants only "view" (to users with Django's view permission, and superusers). The one
-action is a refund, for users with the "Can refund orders" permission (checkout/admin_views.py),
-and it goes to Wagtail's audit log.
+action that moves money is a refund, for users with the "Can refund orders" permission
+(checkout/admin_views.py), and it goes to Wagtail's audit log. An order's page shows its history
+(status changes, refunds, flags for review, staff notes) and a form to add a note.
 """
 
 from django.contrib.auth.models import Permission
@@ -19,9 +20,9 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from catalog.templatetags.catalog_tags import money
+from catalog.money import format_money
 
-from .admin_views import RefundOrderView, can_refund
+from .admin_views import AddOrderNoteView, OrderNoteForm, RefundOrderView, can_add_note, can_refund
 from .models import Enrolment, Order, OrderStatus, PaymentEvent, Refund
 from .refunds import REFUND_ACTION
 
@@ -54,7 +55,17 @@ class OrderIndexView(IndexView):
 
 
 class OrderInspectView(InspectView):
+    template_name = "checkout/admin/order_inspect.html"
     refund_url_name = None
+    note_url_name = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = self.object.history.select_related("user")
+        if can_add_note(self.request.user):
+            context["note_form"] = OrderNoteForm()
+            context["note_url"] = reverse(self.note_url_name, args=[self.object.pk])
+        return context
 
     @property
     def header_buttons(self):
@@ -66,12 +77,15 @@ class OrderInspectView(InspectView):
             ]
         return []
 
+    def get_total_display_value(self):
+        return format_money(self.object.total)
+
     def get_lines_display_value(self):
         return format_html_join(
             "",
             "<div>{} — {}{}</div>",
             (
-                (line.description, money(line.amount), " (refunded)" if line.refunded_at else "")
+                (line.description, format_money(line.amount), " (refunded)" if line.refunded_at else "")
                 for line in self.object.lines.all()
             ),
         )
@@ -84,7 +98,7 @@ class OrderInspectView(InspectView):
                 "<div>{} on {} by {}: {} ({})</div>",
                 (
                     (
-                        money(r.amount),
+                        format_money(r.amount),
                         r.created_at.strftime("%d %b %Y %H:%M"),
                         r.created_by or "—",
                         r.reason,
@@ -104,7 +118,7 @@ class OrderViewSet(ModelViewSet):
     icon = "form"
     menu_label = "Orders"
     inspect_view_enabled = True
-    form_fields = ["review_note"]  # required by ModelViewSet; the edit view is never permitted
+    form_fields = ["needs_review"]  # required by ModelViewSet; the edit view is never permitted
     list_display = [
         "number",
         "user",
@@ -139,12 +153,15 @@ class OrderViewSet(ModelViewSet):
         "payment_intent_id",
         "refunds",
         "needs_review",
-        "review_note",
     ]
     ordering = ["-created_at"]
 
     def get_queryset(self, request):
         return Order.objects.select_related("user")
+
+    @property
+    def note_view(self):
+        return AddOrderNoteView.as_view(inspect_url_name=self.get_url_name("inspect"))
 
     @property
     def refund_view(self):
@@ -156,10 +173,15 @@ class OrderViewSet(ModelViewSet):
         return super().get_index_view_kwargs(refund_url_name=self.get_url_name("refund"), **kwargs)
 
     def get_inspect_view_kwargs(self, **kwargs):
-        return super().get_inspect_view_kwargs(refund_url_name=self.get_url_name("refund"), **kwargs)
+        return super().get_inspect_view_kwargs(
+            refund_url_name=self.get_url_name("refund"), note_url_name=self.get_url_name("add_note"), **kwargs
+        )
 
     def get_urlpatterns(self):
-        return super().get_urlpatterns() + [path("refund/<str:pk>/", self.refund_view, name="refund")]
+        return super().get_urlpatterns() + [
+            path("refund/<str:pk>/", self.refund_view, name="refund"),
+            path("note/<str:pk>/", self.note_view, name="add_note"),
+        ]
 
 
 class EnrolmentViewSet(ModelViewSet):
@@ -251,7 +273,7 @@ def register_refund_log_action(actions):
         def format_message(self, log_entry):
             data = log_entry.data
             lines = ", ".join(data.get("lines", []))
-            return f"Refunded {money(data.get('amount'))}: {lines}. Reason: {data.get('reason', '')}"
+            return f"Refunded {format_money(data.get('amount'))}: {lines}. Reason: {data.get('reason', '')}"
 
 
 @hooks.register("register_permissions")

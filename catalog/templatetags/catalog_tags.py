@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from catalog.money import format_money
 from catalog.structured_data import as_script
 
 register = template.Library()
@@ -9,15 +10,8 @@ register = template.Library()
 
 @register.filter
 def money(amount):
-    """$25, $25.50, or "Free" for 0 — prices on cards and pages read like a shop's."""
-    if amount is None:
-        return ""
-    amount = Decimal(amount)
-    if amount == 0:
-        return "Free"
-    if amount == amount.to_integral_value():
-        return f"${amount:,.0f}"
-    return f"${amount:,.2f}"
+    """Prices and amounts in templates, in the one display format (catalog/money.py)."""
+    return format_money(amount)
 
 
 @register.filter

@@ -2,8 +2,7 @@
 
 from django import template
 
-from checkout.models import EnrolmentStatus
-from checkout.services import existing_enrolment
+from checkout.models import Enrolment
 
 register = template.Library()
 
@@ -12,9 +11,11 @@ register = template.Library()
 def enrol_box(context, credential):
     request = context["request"]
     user = request.user
-    enrolment = existing_enrolment(user, credential) if user.is_authenticated else None
-    if enrolment is not None and enrolment.status == EnrolmentStatus.REVOKED:
-        enrolment = None
+    enrolment = (
+        Enrolment.objects.active().filter(user=user, microcredential=credential).first()
+        if user.is_authenticated
+        else None
+    )
     return {
         "request": request,
         "user": user,

@@ -49,10 +49,10 @@ def test_orders_cannot_be_edited_created_or_deleted(staff, paid_order):
     ):
         response = staff.get(url)
         assert response.status_code in (302, 403), url
-    response = staff.post(reverse("orders:edit", args=[paid_order.pk]), {"review_note": "changed"})
+    response = staff.post(reverse("orders:edit", args=[paid_order.pk]), {"needs_review": "on"})
     assert response.status_code in (302, 403)
     paid_order.refresh_from_db()
-    assert paid_order.total == Decimal("25.00") and paid_order.review_note == ""
+    assert paid_order.total == Decimal("25.00") and not paid_order.needs_review
 
 
 def test_refunds_and_payment_events_are_listed_read_only(staff, paid_order):

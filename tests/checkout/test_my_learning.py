@@ -39,7 +39,7 @@ def test_my_learning_lists_enrolments_and_receipts(client, learner, partner, fra
     page = client.get(reverse("checkout:my_learning")).content.decode()
     assert "Spreadsheets" in page and order.number in page and "$25" in page
     receipt = client.get(reverse("checkout:receipt", args=[order.number])).content.decode()
-    assert "25.00" in receipt and "Spreadsheets (" in receipt
+    assert "<strong>$25</strong>" in receipt and "Spreadsheets (" in receipt
 
 
 def test_other_peoples_receipts_are_404_and_login_is_required(client, learner, partner, framework):

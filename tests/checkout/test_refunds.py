@@ -77,6 +77,14 @@ def test_whole_order_refund_from_the_admin(staff, order_with_credit):
     entry = ModelLogEntry.objects.get(action="checkout.refund", object_id=str(order.pk))
     assert entry.user.email == "staff@example.edu" and entry.data["reason"] == "Learner asked within 14 days"
     assert "Refunded $425" in entry.message
+    # The order's history has the payment and the refund, with who did them.
+    assert list(order.history.values_list("kind", "from_status", "to_status", "user__email")) == [
+        ("status_change", "pending", "paid", None),
+        ("refund", "paid", "refunded", "staff@example.edu"),
+    ]
+    note = order.history.get(kind="refund").note
+    assert note.startswith("$425 refunded (re_") and "Reason: Learner asked within 14 days" in note
+    assert "Paid → Refunded" in staff.get(reverse("orders:inspect", args=[order.pk])).content.decode()
     # Nothing left to refund: no button, and the form says so.
     assert refund_url not in staff.get(reverse("orders:inspect", args=[order.pk])).content.decode()
     assert "already been refunded" in staff.get(refund_url).content.decode()
@@ -100,11 +108,15 @@ def test_credit_only_refund_reverts_credit_and_keeps_the_enrolment(staff, order_
     staff.post(reverse("orders:refund", args=[order.pk]), {"lines": [str(enrol.pk)], "reason": "Withdrew"})
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED and sorted(refunds_in_stripe(order)) == [2500, 40000]
+    assert list(order.history.filter(kind="refund").values_list("from_status", "to_status")) == [
+        ("paid", "partially_refunded"),
+        ("partially_refunded", "refunded"),
+    ]
     assert Enrolment.objects.get().status == EnrolmentStatus.REVOKED
     receipt_client = Client()
     receipt_client.force_login(learner)
     receipt = receipt_client.get(reverse("checkout:receipt", args=[order.number])).content.decode()
-    assert "(refunded)" in receipt and "−400.00" in receipt and "−25.00" in receipt
+    assert "(refunded)" in receipt and "−$400" in receipt and "−$25" in receipt
 
 
 def test_enrolment_refund_while_credit_stays_is_refused_and_changes_nothing(staff, order_with_credit):
@@ -117,6 +129,7 @@ def test_enrolment_refund_while_credit_stays_is_refused_and_changes_nothing(staf
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID and refunds_in_stripe(order) == [] and not Refund.objects.exists()
     assert Enrolment.objects.get().status == EnrolmentStatus.ACTIVE
+    assert not order.history.filter(kind="refund").exists()
 
 
 def test_bad_refund_requests_change_nothing(staff, order_with_credit, learner, course):
