@@ -20,7 +20,7 @@ Only plain-text searches of `model.objects.live()` over the whole index (no `fie
 this path; everything else, and every other backend, keeps using the backend's own query.
 
 Proof of equal answers: tests/search/test_postgres_ranking.py (PostgreSQL only) compares the
-order with the generic path's (the backend's query, then `_relevance_order`) for many texts.
+order with the generic path's (the backend's query, then `_relevance_order`) for eight texts.
 """
 
 from django.db import connection
