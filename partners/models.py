@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -28,6 +29,12 @@ def readable_text_colour(hex_colour):
     luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
     # Contrast with white is 1.05 / (L + 0.05); with black (L + 0.05) / 0.05. Pick the larger.
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+def catalog_model(name):
+    """A catalog page type, looked up by label: catalog imports partners (its credentials belong
+    to a partner), so partners never imports catalog (docs/ARCHITECTURE.md)."""
+    return apps.get_model("catalog", name)
 
 
 class PartnerPage(Page):
@@ -82,14 +89,12 @@ class PartnerPage(Page):
         return readable_text_colour(self.brand_colour)
 
     def get_offered_credentials(self):
-        from catalog.models import MicrocredentialPage
-
+        MicrocredentialPage = catalog_model("MicrocredentialPage")
         return MicrocredentialPage.objects.child_of(self).live().for_listing().order_by("title")
 
     def get_cobranded_credentials(self):
         """Credentials led by another institution that this partner co-develops or endorses."""
-        from catalog.models import MicrocredentialPage
-
+        MicrocredentialPage = catalog_model("MicrocredentialPage")
         return (
             MicrocredentialPage.objects.live()
             .filter(partner_links__partner=self)
@@ -100,9 +105,7 @@ class PartnerPage(Page):
         )
 
     def get_pathways(self):
-        from catalog.models import PathwayPage
-
-        return PathwayPage.objects.child_of(self).live().order_by("title")
+        return catalog_model("PathwayPage").objects.child_of(self).live().order_by("title")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

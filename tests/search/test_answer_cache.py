@@ -242,7 +242,7 @@ def test_a_case_import_that_only_changes_statements_bumps_the_version(db, commit
 def test_generated_demo_credentials_count_at_once(cached_catalog, committed):
     """The demo builder inserts credentials in bulk (no model signals) and says so with
     catalog/signals.py, so cached answers do not hide them."""
-    from catalog.demo.builder import generate_credentials
+    from devtools.demo.builder import generate_credentials
 
     asu = cached_catalog["partners"][0]
     total = run().total  # now cached

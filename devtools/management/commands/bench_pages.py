@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
 
-from catalog.demo.builder import DemoBuilder, generate_credentials
 from catalog.models import (
     CatalogIndexPage,
     Competency,
@@ -13,6 +12,7 @@ from catalog.models import (
     MicrocredentialPage,
 )
 from devtools.benchmarking import captured_queries, elapsed_ms, spread, throwaway_database, write_table
+from devtools.demo.builder import DemoBuilder, generate_credentials
 from partners.models import PartnerPage
 
 

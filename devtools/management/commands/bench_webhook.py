@@ -13,12 +13,12 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from catalog.demo.builder import DemoBuilder
 from catalog.models import MicrocredentialPage
 from checkout.models import Enrolment
 from checkout.payments import ensure_payment_intent, stripe_client
 from checkout.services import create_order
 from devtools.benchmarking import captured_queries, elapsed_ms, spread, throwaway_database, write_table
+from devtools.demo.builder import DemoBuilder
 from devtools.localstripe_process import running_localstripe
 
 SECRET = "whsec_benchmark"

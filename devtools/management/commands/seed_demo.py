@@ -3,9 +3,9 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.demo import content
-from catalog.demo.builder import DemoBuilder, generate_credentials
 from catalog.models import Competency
+from devtools.demo import content
+from devtools.demo.builder import DemoBuilder, generate_credentials
 from partners.models import PartnerPage
 
 

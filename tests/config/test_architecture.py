@@ -1,0 +1,84 @@
+"""The apps import each other one way only, as docs/ARCHITECTURE.md draws them.
+
+A lower app that needs to tell a higher one something sends a signal (catalog/signals.py), and a
+model that points at a higher app's model names it by label ("partners.PartnerPage"), as Django
+does. Every import counts, including those inside functions, which is where cycles hide.
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each app and the project apps it may import; the same picture as docs/ARCHITECTURE.md.
+ALLOWED = {
+    "accounts": set(),
+    "partners": set(),
+    "catalog": {"partners"},
+    "checkout": {"catalog"},
+    "search": {"catalog", "partners"},
+    "home": {"catalog", "partners"},
+    "config": {"accounts", "home", "catalog", "partners", "search", "checkout"},
+    "devtools": {"accounts", "home", "catalog", "partners", "search", "checkout"},
+}
+
+
+def imported_apps(app):
+    """(imported app, file) for every import of another project app in this app's code."""
+    found = set()
+    for path in (ROOT / app).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top in ALLOWED and top != app:
+                    found.add((top, str(path.relative_to(ROOT))))
+    return found
+
+
+def test_every_app_is_in_the_picture():
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")} | {"config"}
+    assert apps == set(ALLOWED)
+
+
+def test_imports_run_one_way():
+    wrong = sorted(
+        f"{path} imports {imported}"
+        for app, allowed in ALLOWED.items()
+        for imported, path in imported_apps(app)
+        if imported not in allowed
+    )
+    assert wrong == []
+
+
+def test_the_picture_has_no_cycles():
+    def reaches(start, target, seen=()):
+        return any(
+            other == target or (other not in seen and reaches(other, target, (*seen, other)))
+            for other in ALLOWED[start]
+        )
+
+    assert [app for app in ALLOWED if reaches(app, app)] == []
+
+
+def test_the_architecture_document_draws_these_imports():
+    """docs/ARCHITECTURE.md lists each app's imports as `app → other, other` lines."""
+    drawn = {}
+    for line in (ROOT / "docs" / "ARCHITECTURE.md").read_text().splitlines():
+        app, arrow, imports = line.partition(" → ")
+        if arrow and app.strip() in ALLOWED:
+            imports = imports.split("(")[0].strip()
+            if imports == "every app":
+                drawn[app.strip()] = set(ALLOWED) - {"config", "devtools"}
+            else:
+                drawn[app.strip()] = {
+                    name.strip() for name in imports.split(",") if name.strip() != "nothing"
+                }
+    assert drawn == ALLOWED
