@@ -1,5 +1,20 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+
+
+def normalize_email_address(value):
+    """The one spelling of an address that accounts are stored, looked up and throttled under.
+
+    NFKC folds compatibility forms (a phone's full-width "ａｎａ＠ｅｘａｍｐｌｅ．ｏｒｇ" is
+    "ana@example.org") and casefold() lowers every script ("Straße" and "STRASSE" agree), the
+    second NFKC tidying what casefolding composes (Unicode's NFKC_Casefold). Sign-up, login,
+    password reset and the login throttle all go through here, so two spellings that reach the
+    same account can never be counted, or registered, apart.
+    """
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    return unicodedata.normalize("NFKC", text.casefold())
 
 
 class UserManager(BaseUserManager):
@@ -7,10 +22,14 @@ class UserManager(BaseUserManager):
 
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        return normalize_email_address(email)
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -28,8 +47,10 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, email):
-        # Emails are stored lower-cased, so "Ana@Example.org" logs in as "ana@example.org".
-        return self.get(email__iexact=email)
+        # Stored addresses are normalised, so an exact match on the normalised input finds
+        # "Ana@Example.org" and "ａｎａ@example.org" alike, on SQLite (whose LIKE folds ASCII only)
+        # as on PostgreSQL.
+        return self.get(email=normalize_email_address(email))
 
 
 class User(AbstractUser):
@@ -52,6 +73,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    @classmethod
+    def normalize_username(cls, username):
+        # AbstractBaseUser.clean() normalises the USERNAME_FIELD, which is the email here.
+        return normalize_email_address(username)
+
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalize_email_address(self.email)
