@@ -36,3 +36,11 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after:
+            # The form, with its "try again in N seconds", and a status clients understand.
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
