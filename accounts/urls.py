@@ -7,6 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/check-your-email/", views.SignupDoneView.as_view(), name="signup_done"),
+    path("confirm/<uidb64>/<token>/", views.ConfirmEmailView.as_view(), name="confirm_email"),
+    path("confirm/resend/", views.resend_confirmation_view, name="resend_confirmation"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -28,6 +31,7 @@ urlpatterns = [
     path(
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            form_class=forms.ConfirmingSetPasswordForm,
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

@@ -117,6 +117,8 @@ elif not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresq
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend, refusing accounts whose email address is not confirmed yet.
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

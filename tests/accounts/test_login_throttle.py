@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import throttling
 
@@ -42,7 +43,9 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def ana(db):
-    return get_user_model().objects.create_user(email="ana@example.org", password=PASSWORD)
+    return get_user_model().objects.create_user(
+        email="ana@example.org", password=PASSWORD, email_verified_at=timezone.now()
+    )
 
 
 def log_in(client, email, password, address="203.0.113.7"):

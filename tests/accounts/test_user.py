@@ -1,13 +1,16 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.db import IntegrityError
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
 
 def test_users_sign_in_with_email_in_any_letter_case():
     User = get_user_model()
-    user = User.objects.create_user(email="Ana.Lopez@Example.ORG", password="a long passphrase 42")
+    user = User.objects.create_user(
+        email="Ana.Lopez@Example.ORG", password="a long passphrase 42", email_verified_at=timezone.now()
+    )
     assert user.email == "ana.lopez@example.org"
     assert User.USERNAME_FIELD == "email"
     assert authenticate(username="ANA.LOPEZ@example.org", password="a long passphrase 42") == user
@@ -32,7 +35,11 @@ def test_create_superuser_requires_flags():
 def test_lookalike_spellings_of_an_address_are_one_account():
     # NFKC folds full-width and other compatibility forms; casefold is lower() for every script.
     User = get_user_model()
-    user = User.objects.create_user(email="ＡＮＡ＠Ｅｘａｍｐｌｅ．ｏｒｇ", password="a long passphrase 42")
+    user = User.objects.create_user(
+        email="ＡＮＡ＠Ｅｘａｍｐｌｅ．ｏｒｇ",
+        password="a long passphrase 42",
+        email_verified_at=timezone.now(),
+    )
     assert user.email == "ana@example.org"
     assert User.objects.get_by_natural_key(" ana@EXAMPLE.org ") == user
     assert authenticate(username="ａｎａ@example.org", password="a long passphrase 42") == user
