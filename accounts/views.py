@@ -96,6 +96,7 @@ class ConfirmEmailView(TemplateView):
             return self.get(request, *args, **kwargs)
         self.user.mark_email_verified()
         login(request, self.user, backend="accounts.backends.EmailBackend")
+        request.session.pop(UNCONFIRMED_SESSION_KEY, None)
         return redirect(_safe_next(request))
 
 
