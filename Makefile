@@ -40,6 +40,7 @@ run: seed
 	@echo ""
 	@echo "  Public site:  http://$(HOST):$(PORT)/"
 	@echo "  Admin:        http://$(HOST):$(PORT)/admin/   (login printed above)"
+	@echo "  Mailbox:      http://$(HOST):$(PORT)/dev/mailbox/   (the site's emails: sign-up confirmation links, receipts)"
 	@echo "  Payments:     localstripe (fake Stripe) on http://127.0.0.1:$(STRIPE_PORT), logs to tmp/localstripe.log;"
 	@echo "                pay with test card 4242 4242 4242 4242, any future expiry, any CVC."
 	@echo "  Background worker (search index and other tasks) logs to tmp/worker.log."

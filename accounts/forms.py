@@ -1,47 +1,129 @@
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from .client_ip import client_address
+from .models import normalize_email_address
 from .throttling import LoginThrottle
 
 
+class NormalizedEmailField(forms.EmailField):
+    """An email field that normalises before validating, so a full-width "＠" is an "@"."""
+
+    def to_python(self, value):
+        return normalize_email_address(super().to_python(value))
+
+
 class SignupForm(BaseUserCreationForm):
-    """Sign up with an email address and a password (entered twice)."""
+    """Sign up with an email address and a password (entered twice).
+
+    A taken address is not an error here: the form answers the same for every address and
+    accounts.signup decides what happens (a new account, or an email to the address's owner).
+    """
 
     class Meta:
         model = get_user_model()
         fields = ["email", "first_name", "last_name"]
+        field_classes = {"email": NormalizedEmailField}
 
-    def clean_email(self):
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Log in or reset your password."
-            )
-        return email
+    def validate_unique(self):
+        # Django's "User with this email already exists." is exactly what must not be said.
+        try:
+            self.instance.validate_unique(exclude={*self._get_validation_exclusions(), "email"})
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
 
-class ThrottledLoginForm(AuthenticationForm):
-    """Django's login form, refusing further attempts after repeated failures.
+def seconds(count):
+    return f"{count} second" if count == 1 else f"{count} seconds"
 
-    Failures are counted per email and per client address, so one attacker cannot lock out
-    every account from one address, nor guess one account's password from many addresses
-    without being slowed.
+
+class ThrottledLoginMixin:
+    """Login with the throttle of accounts/throttling.py around the password check.
+
+    `retry_after` is set when the attempt was refused for now, so the view can answer 429.
     """
 
+    retry_after = 0
+    unconfirmed_user = None
+    throttled_message = "Too many attempts. Please try again in {wait}, or reset your password."
+    unconfirmed_message = (
+        "Please confirm your email address first, with the link we emailed you when you signed up."
+    )
+
+    @sensitive_variables()
     def clean(self):
-        throttle = LoginThrottle(self.request, self.data.get("username", ""))
-        if throttle.is_blocked():
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is None or not password:
+            return self.cleaned_data
+        attempt = LoginThrottle(email, client_address(self.request))
+        self.retry_after = attempt.start()
+        if self.retry_after:
             raise forms.ValidationError(
-                f"Too many failed attempts. Try again in {throttle.minutes_left()} minutes, "
-                "or reset your password.",
-                code="throttled",
+                self.throttled_message.format(wait=seconds(self.retry_after)), code="throttled"
             )
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            throttle.record_failure()
-            raise
-        finally:
-            if self.user_cache is not None:
-                throttle.reset()
+        self.user_cache = authenticate(
+            self.request, username=email, password=password, allow_unconfirmed=True
+        )
+        if self.user_cache is None:
+            attempt.failed()
+            raise self.get_invalid_login_error()
+        attempt.succeeded()
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.email_verified:
+            # Said only after the right password, which proves more than this tells.
+            self.unconfirmed_user = user
+            raise forms.ValidationError(self.unconfirmed_message, code="unconfirmed")
+
+
+class ThrottledLoginForm(ThrottledLoginMixin, AuthenticationForm):
+    """The site's login form: Django's, throttled."""
+
+
+class AdminLoginForm(ThrottledLoginMixin, WagtailLoginForm):
+    """The Wagtail admin's login form, throttled like the site's (WAGTAILADMIN_USER_LOGIN_FORM),
+    so the admin's login page is no way around the throttle."""
+
+    unconfirmed_message = (
+        "Please confirm your email address first: log in on the site to have the link sent again."
+    )
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    """Finds the account the way login does: Django's looks addresses up with `iexact`, which on
+    SQLite folds ASCII only, so "ａｎａ@example.org" would log in but never get a reset link."""
+
+    email = NormalizedEmailField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email=normalize_email_address(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
+
+
+class ConfirmingSetPasswordForm(SetPasswordForm):
+    """Choosing a new password from a reset link also confirms the address: the link reached it.
+    It is the way out for the owner of an address someone else signed up with: the reset
+    replaces the stranger's password and voids their confirmation links (accounts.tokens)."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+        if commit:
+            user.save()
+        return user

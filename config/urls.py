@@ -21,8 +21,12 @@ if settings.DEBUG:
     from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
+    from devtools.mailbox import mailbox
+
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # The emails the site sent, for `make run` offline (devtools/mailbox.py).
+    urlpatterns += [path("dev/mailbox/", mailbox, name="dev_mailbox")]
 
 urlpatterns += [
     # Everything else is a Wagtail page; this must stay last.

@@ -103,13 +103,15 @@ def small_catalog(catalog):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with empty caches: Django's cache (search answers and vocabulary, login
-    throttling, renditions) and the content-type cache, whose ids go stale when a live-server
-    test flushes the database and the next test re-creates content types with other ids."""
+    """Each test starts with empty caches: Django's caches (search answers and vocabulary,
+    renditions; the shared one's login and sign-up throttling) and the content-type cache, whose
+    ids go stale when a live-server test flushes the database and the next test re-creates content
+    types with other ids."""
     from django.contrib.contenttypes.models import ContentType
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     ContentType.objects.clear_cache()
     yield
 

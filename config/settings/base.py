@@ -119,6 +119,8 @@ elif not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresq
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend, refusing accounts whose email address is not confirmed yet.
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,11 +178,24 @@ if os.environ.get("ELASTICSEARCH_URL"):
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Microcredential Catalog <no-reply@example.edu>")
 
-# Learners log in on the site; staff use the Wagtail admin's own login page.
+# Learners log in on the site; staff use the Wagtail admin's own login page, throttled alike.
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+
+# "default" caches what each process may keep to itself (search answers, renditions). "shared"
+# holds counts every web process must agree on: login and sign-up throttling
+# (accounts/throttling.py). Both are local memory here (one process on a laptop and in tests);
+# production.py puts "shared" in the database or Redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+}
+# How many reverse proxies (load balancer, nginx) stand in front of the site, each appending to
+# X-Forwarded-For. 0: the header is ignored and REMOTE_ADDR is the client (accounts/client_ip.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Payments (Stripe). With STRIPE_API_BASE set (development and tests: localstripe on
 # 127.0.0.1:8420, started by `make run` and the test suite) the official stripe library talks to

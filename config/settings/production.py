@@ -34,6 +34,24 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")  # noqa: F405
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")  # noqa: F405
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 
+# Throttling counts (CACHES["shared"], config/settings/base.py) must be the same in every
+# gunicorn worker and on every server: Redis when CACHE_URL (or REDIS_URL) names one, otherwise a
+# table in the database, which `manage.py migrate` creates (accounts/apps.py).
+SHARED_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")  # noqa: F405
+if SHARED_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES["shared"] = {  # noqa: F405
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": SHARED_CACHE_URL,
+        "KEY_PREFIX": "microcredentials",
+    }
+elif SHARED_CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL, or unset.")
+else:
+    CACHES["shared"] = {  # noqa: F405
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shared_cache",
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,8 @@
-"""A new learner signs up, buys a $25 credential with the credit conversion in chromium — a
-declined card first, then a good one — and finds both in My learning. Stripe is localstripe,
-with its fake Stripe.js (patched by devtools/localstripe_server.py to send the typed card)."""
+"""A new learner signs up, confirms their address from the emailed link, buys a $25 credential
+with the credit conversion in chromium — a declined card first, then a good one — and finds
+both in My learning. Stripe is localstripe, with its fake Stripe.js (patched by
+devtools/localstripe_server.py to send the typed card); email goes to the development mailbox's
+store (devtools/mailbox.py), as under `make run`."""
 
 import re
 import time
@@ -10,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from checkout.models import CreditStatus, Enrolment, Order, OrderStatus, PaymentEvent
+from devtools.mailbox import read_messages
 from tests.builders import make_credential
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,8 +28,10 @@ def type_card(page, number):
 
 
 def test_sign_up_and_buy_a_credential_with_credit(
-    live_server, page, register_stripe_webhook, partner, framework, axe_check, tmp_path
+    live_server, page, register_stripe_webhook, partner, framework, axe_check, tmp_path, settings
 ):
+    settings.EMAIL_BACKEND = "devtools.mailbox.MailboxBackend"
+    settings.DEV_MAILBOX_DIR = tmp_path / "mail"
     register_stripe_webhook(live_server.url + "/checkout/stripe/webhook/")
     course = make_credential(
         partner,
@@ -46,6 +51,17 @@ def test_sign_up_and_buy_a_credential_with_credit(
     page.get_by_label(re.compile(r"^Password\W*$")).fill("Correct-Horse-42")  # the label ends with a "*"
     page.get_by_label(re.compile("^Password confirmation")).fill("Correct-Horse-42")
     page.get_by_role("button", name="Create account").click()
+
+    # The same answer for every address; the link to go on with is in the email.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    axe_check(page)
+    [message] = read_messages(settings.DEV_MAILBOX_DIR)
+    assert message["to"] == "new.learner@example.org"
+    link = re.search(r"https?://\S+/accounts/confirm/\S+", message["body"]).group(0)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    axe_check(page)
+    page.get_by_role("button", name="Confirm and continue").click()
 
     # Back on the credential page, logged in: enrol with the credit conversion.
     expect(page.get_by_role("heading", level=1)).to_have_text(course.title)

@@ -77,3 +77,29 @@ def test_database_url_selects_postgresql():
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "somedb"], result.stderr
+
+
+def shared_cache_backend(**env):
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.production';"
+        "from django.conf import settings; shared = settings.CACHES['shared'];"
+        "print(shared['BACKEND'], shared['LOCATION'])"
+    )
+    environment = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "CACHE_URL"}}
+    environment.update(SECRET_KEY="a-production-secret-key-that-is-long-enough-0123456789abcdef", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    return result.stdout.split() or [result.stderr]
+
+
+def test_production_shares_throttle_counts_between_workers():
+    # The database by default (migrate creates the table), Redis when CACHE_URL or REDIS_URL says so.
+    assert shared_cache_backend(REDIS_URL="") == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "shared_cache",
+    ]
+    assert shared_cache_backend(CACHE_URL="redis://cache.internal:6379/1") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/1",
+    ]
