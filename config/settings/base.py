@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -63,10 +64,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,6 +167,11 @@ WAGTAIL_SITE_NAME = "Microcredential Catalog"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# No third-party requests from the admin (the Content-Security-Policy allows none): no Gravatar
+# avatars (editors can upload one under Account), no release check against wagtail.org (upgrades
+# come through requirements/*.txt).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Search: Wagtail's database backend by default (SQLite FTS5 or PostgreSQL full-text);
 # Elasticsearch 9 when ELASTICSEARCH_URL is set.
@@ -208,3 +216,31 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 # or, when STRIPE_API_BASE points at localstripe, the launcher's patched fake
 # (devtools/localstripe_server.py).
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")
+
+# Content-Security-Policy, enforced in every environment (the browser tests check that no page
+# breaks it). config/csp.py adds Stripe's hosts, derived from the two settings above, and puts
+# CONTENT_SECURITY_POLICY_ADMIN's directives in place under the Wagtail admin. How to add a
+# host: docs/OPERATIONS.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # Our inline <script> blocks carry nonce="{{ request.csp_nonce }}".
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Partner brand colours are per-element custom properties: style="--accent: …".
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# Wagtail 8's admin writes inline <script> blocks (InlinePanel, MultipleChooserPanel, date
+# pickers) with no nonce, and its rich text editor inserts <style> elements: under /admin/ these
+# replace the site's directives.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+}

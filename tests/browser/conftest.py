@@ -43,12 +43,50 @@ def browser():
         browser.close()
 
 
+# Runs in every document and frame before the page's own scripts: each Content-Security-Policy
+# violation is handed to the test through an exposed function, which survives navigations.
+RECORD_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__recordCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${document.location.href}` +
+    ` (${event.sourceFile || "?"}:${event.lineNumber})${event.sample ? ": " + event.sample : ""}`
+  );
+});
+"""
+
+
+class CspViolations(list):
+    """What the browser reported as blocked by the Content-Security-Policy, in the order it came:
+    `securitypolicyviolation` events and console messages that name the policy."""
+
+    def console(self, message):
+        if "Content Security Policy" in message.text:
+            self.append(f"console: {message.text}")
+
+    def assert_none(self, page, where=""):
+        """Fail, naming them, if the page (or an earlier one) reported any violation so far."""
+        page.wait_for_timeout(150)  # reports arrive asynchronously; let the last ones in
+        found, self[:] = list(self), []
+        assert not found, f"CSP violations {where or 'on ' + page.url}:\n" + "\n".join(found)
+
+
 @pytest.fixture
-def page(browser):
+def csp_violations():
+    return CspViolations()
+
+
+@pytest.fixture
+def page(browser, csp_violations):
+    """A fresh browser context's page that records CSP violations; any left unchecked fail the
+    test when it ends, so every browser test runs under the site's policy."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.expose_function("__recordCspViolation", lambda report: csp_violations.append(report))
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
+    page.on("console", csp_violations.console)
     page.set_default_timeout(15_000)
     yield page
+    csp_violations.assert_none(page, "left unchecked when the test ended")
     context.close()
 
 

@@ -316,6 +316,9 @@ PARAM_NAMES = [
     "notional_hours",
     "child_of",
     "descendant_of",
+    "ancestor_of",
+    "id",
+    "provider",
     "html_path",
     "type",
 ]
@@ -339,6 +342,9 @@ SEARCH_URLS = [
             st.one_of(
                 st.text(max_size=30),
                 st.integers(min_value=-(2**70), max_value=2**70).map(str),
+                # The edges of 32- and 64-bit columns, where chance rarely lands: past 2^63 - 1 an
+                # offset or id was a 500 (tests/test_url_integers.py fuzzes ids in paths).
+                st.sampled_from([0, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1]).map(str),
                 st.sampled_from(
                     [
                         "' OR 1=1 --",
