@@ -1,9 +1,9 @@
 from django.urls import path
 
-from config import converters  # noqa: F401  (registers <dbid:...>)
-
 from . import views
 
+# <dbid:...> (a database id, 1 to 2^63 - 1) is registered by config/urls.py before it includes
+# these routes: config/converters.py.
 app_name = "checkout"
 
 urlpatterns = [

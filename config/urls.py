@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from checkout.webhooks import stripe_webhook
+from config import converters  # noqa: F401  (registers <dbid:...> before any route uses it)
 from config.api import api_router
 
 urlpatterns = [

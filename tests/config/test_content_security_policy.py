@@ -12,7 +12,7 @@ import pytest
 
 from tests.builders import make_credential
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STRIPE = {
     "script-src": "'self' https://js.stripe.com https://*.js.stripe.com",
     "connect-src": "'self' https://api.stripe.com",
