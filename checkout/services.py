@@ -7,11 +7,15 @@ the order row, checks its state, and creates enrolments at most once.
 Whether a credential can be bought is one rule, purchasable_credentials(), asked when an order is
 made, when it is paid and when the payment is fulfilled: a credential unpublished or made private
 after the order was made is never paid for or enrolled into without staff seeing it.
+
+Starting a checkout holds the learner (learner_lock()), so a double click makes one order on both
+databases.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from catalog.models import MicrocredentialPage
@@ -90,6 +94,20 @@ def _purchasable_credential(credential_id):
     return credential
 
 
+def learner_lock(user):
+    """Hold the learner's row until the transaction ends, so their checkouts run one at a time.
+
+    Checking for an identical unpaid order and creating one are two statements; two clicks that
+    both check before either creates would make two orders. On PostgreSQL, SELECT ... FOR UPDATE
+    on the user row makes the second click wait for the first to commit (other learners are not
+    held up). SQLite has no row locks (Django leaves FOR UPDATE out), but every transaction there
+    starts with BEGIN IMMEDIATE (OPTIONS["transaction_mode"], config/settings/base.py), which
+    takes the database's write lock at once, so the check and the insert cannot interleave either.
+    Call it inside transaction.atomic().
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def create_order(user, credential_id, include_credit=False):
     """A pending order to enrol (and optionally convert to credit) at today's prices."""
@@ -102,8 +120,10 @@ def create_order(user, credential_id, include_credit=False):
     return _create(user, credential, lines)
 
 
+@transaction.atomic
 def start_checkout(user, credential_id, include_credit=False):
     """The order to pay for: an identical unpaid one if the learner already started it, else a new one."""
+    learner_lock(user)
     credential = _purchasable_credential(credential_id)
     kinds = [LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION] if include_credit else [LineKind.ENROLMENT]
     existing = pending_order_for(user, credential, kinds)
@@ -112,8 +132,10 @@ def start_checkout(user, credential_id, include_credit=False):
     return create_order(user, credential_id, include_credit=include_credit)
 
 
+@transaction.atomic
 def start_credit_checkout(user, credential_id):
     """The order to pay for the credit conversion alone: the unpaid one if started before, else a new one."""
+    learner_lock(user)
     credential = _purchasable_credential(credential_id)
     existing = pending_order_for(user, credential, [LineKind.CREDIT_CONVERSION])
     if existing is not None and not order_problem(existing):
@@ -222,7 +244,12 @@ def _create(user, credential, lines):
 
 @transaction.atomic
 def enrol_free(user, credential_id):
-    """Enrol in a free credential at once, with no order."""
+    """Enrol in a free credential at once, with no order.
+
+    The learner is held (learner_lock) so a double click enrols once and the second click is told
+    so, instead of tripping over the one-enrolment constraint.
+    """
+    learner_lock(user)
     credential = _purchasable_credential(credential_id)
     if not credential.is_free:
         raise CheckoutError(f"{credential.title} is not free.")
