@@ -4,6 +4,11 @@ Only parameters that both Stripe and localstripe accept are sent (localstripe re
 ones with 400): amount, currency, metadata. One PaymentIntent per order, created with an
 idempotency key derived from the order; fulfilment always re-reads the intent from the API
 rather than trusting the browser or a webhook body.
+
+No call to Stripe is made inside a database transaction: a transaction waiting on the network
+would hold its locks (on SQLite, the whole database's write lock) for as long as Stripe takes, and
+every other checkout would wait behind it. Stripe is asked first; what it said is then applied in
+a short transaction (fulfil_from_intent()).
 """
 
 import functools
@@ -79,6 +84,14 @@ def fulfil_from_payment_intent(intent_id):
     Returns (intent, result): result is None while the intent has not succeeded.
     """
     intent = retrieve_intent(intent_id)
+    return intent, fulfil_from_intent(intent)
+
+
+def fulfil_from_intent(intent):
+    """Apply a PaymentIntent just read from Stripe to its order; the database only, no Stripe call.
+
+    Returns None while the intent has not succeeded.
+    """
     order = Order.objects.filter(payment_intent_id=intent.id).first()
     if order is None:
         raise PaymentError(f"No order has PaymentIntent {intent.id}.")
@@ -86,6 +99,6 @@ def fulfil_from_payment_intent(intent_id):
     if str(order.pk) != metadata.get("order_id"):
         raise PaymentError(f"PaymentIntent {intent.id} metadata does not name order {order.number}.")
     if intent.status != "succeeded":
-        return intent, None
+        return None
     brand, last4 = card_details(intent)
-    return intent, fulfil_order(order.pk, intent.amount, intent.currency, card_brand=brand, card_last4=last4)
+    return fulfil_order(order.pk, intent.amount, intent.currency, card_brand=brand, card_last4=last4)

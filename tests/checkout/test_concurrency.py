@@ -7,6 +7,7 @@ What must hold: no request answers 5xx ("database is locked" on SQLite was one),
 (one unpaid order per purchase, one enrolment per payment).
 """
 
+import json
 import threading
 from decimal import Decimal
 
@@ -16,9 +17,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from stripe._api_requestor import _APIRequestor
 
-from checkout.models import Enrolment, Order, OrderEventKind, OrderStatus, PaymentEvent
-from checkout.payments import ensure_payment_intent
+from checkout.models import Enrolment, Order, OrderEventKind, OrderStatus, PaymentEvent, Refund
+from checkout.payments import ensure_payment_intent, stripe_client
+from checkout.refunds import refund
 from checkout.services import create_order
 from tests.builders import make_credential, make_paid_course
 from tests.checkout.test_payments import pay_in_browser, signed, succeeded_event
@@ -188,3 +191,74 @@ def test_thirty_concurrent_free_enrol_clicks_enrol_once_and_no_errors(
 
     assert server_errors(results) == [], statuses(results)
     assert {r.status_code for r in results} == {302} and Enrolment.objects.count() == 1
+
+
+@pytest.fixture
+def stripe_calls(monkeypatch):
+    """Every request the stripe library sends from now on, with whether a database transaction was
+    open in the thread that sent it."""
+    calls = []
+    send = _APIRequestor.request_raw
+
+    def watched(self, method, url, *args, **kwargs):
+        calls.append((method, url.split("?")[0], connection.in_atomic_block))
+        return send(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(_APIRequestor, "request_raw", watched)
+    return calls
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_stripe_is_asked(
+    stripe_settings, stripe_calls, learner, partner, framework
+):
+    """A transaction waiting on Stripe holds its locks (on SQLite, the whole database) for as long
+    as Stripe takes. Every step of a purchase, its webhooks and both kinds of refund ask Stripe
+    first and write afterwards."""
+    course = make_paid_course(partner, framework)
+    browser = Client()
+    browser.force_login(learner)
+    browser.post(reverse("checkout:start", args=[course.pk]), {"include_credit": "1"})
+    order = Order.objects.get()
+    browser.get(reverse("checkout:pay", args=[order.number]))  # creates the PaymentIntent
+    order.refresh_from_db()
+    pay_in_browser(order.payment_intent_id)
+    assert (
+        "payment received" in browser.get(reverse("checkout:complete", args=[order.number])).content.decode()
+    )
+    webhook = Client()
+    payload = succeeded_event(order.payment_intent_id, event_id="evt_tx_paid")
+    assert (
+        webhook.post(
+            reverse("stripe_webhook"),
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=signed(payload),
+        ).content
+        == b"already paid"
+    )
+    refund(order, [order.lines.get(kind="credit_conversion").pk], "Changed mind", None)  # from the admin
+    stripe_client().v1.refunds.create(
+        params={"payment_intent": order.payment_intent_id, "amount": 2500}
+    )  # dashboard
+    payload = json.dumps(
+        {
+            "id": "evt_tx_refund",
+            "object": "event",
+            "type": "charge.refunded",
+            "data": {"object": {"object": "charge", "id": "ch_x", "payment_intent": order.payment_intent_id}},
+        }
+    )
+    assert webhook.post(
+        reverse("stripe_webhook"),
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signed(payload),
+    ).content.startswith(b"recorded re_")
+    assert Order.objects.get().status == OrderStatus.REFUNDED and Refund.objects.count() == 2
+
+    asked = {
+        (method, url.rsplit("/", 1)[0] if url.count("/") > 2 else url) for method, url, _ in stripe_calls
+    }
+    assert {("post", "/v1/payment_intents"), ("post", "/v1/refunds"), ("get", "/v1/refunds")} <= asked, asked
+    assert [call for call in stripe_calls if call[2]] == []
