@@ -282,29 +282,34 @@ class FulfilmentResult:
     reason: str = ""
 
 
-def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4=""):
+def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4="", hold=""):
     """Mark a pending order paid and enrol its learner — exactly once, whoever calls first.
 
     The amount and currency are what the payment provider says was paid; if they differ from
     the order, nothing is fulfilled and the order is flagged for staff instead. Money is never
-    lost silently: a payment for a cancelled order is flagged for staff; one for something the
-    learner already had, or for a credential that can no longer be bought (unpublished or made
-    private since the order was made), is recorded (the order becomes paid, so staff can refund it
-    from the admin), nobody is enrolled, and the order is flagged for staff.
+    lost silently: a payment for a cancelled order, for something the learner already had, for a
+    credential that can no longer be bought (unpublished or made private since the order was
+    made), or one the caller holds back (`hold`: why, e.g. the PaymentIntent names another order)
+    is recorded (the order becomes paid, so staff can refund it from the admin), nobody is
+    enrolled, and the order is flagged for staff.
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status == OrderStatus.CANCELLED:
             order.flag_for_review(
                 f"Payment of {amount_cents} {currency} arrived for a cancelled order; refund it."
+                + (f" Also: {hold}." if hold else "")
             )
             return FulfilmentResult(order, False, "paid after cancellation")
         if order.status != OrderStatus.PENDING:
+            if hold:
+                order.flag_for_review(f"A payment arrived for this {order.status} order, but {hold}.")
             return FulfilmentResult(order, False, f"already {order.status}")
         if amount_cents != to_cents(order.total) or (currency or "").upper() != order.currency:
             order.flag_for_review(
                 f"Payment of {amount_cents} {currency} does not match the order total "
                 f"{to_cents(order.total)} {order.currency}; not fulfilled."
+                + (f" Also: {hold}." if hold else "")
             )
             return FulfilmentResult(order, False, "amount mismatch")
         lines = order_lines(order)
@@ -314,6 +319,11 @@ def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4="")
         order.card_brand, order.card_last4 = card_brand[:20], card_last4[-4:]
         card = f" with the card ending {order.card_last4}" if order.card_last4 else ""
         order.transition_to(OrderStatus.PAID, note=f"{format_money(order.total)} paid{card}.")
+        if hold:
+            order.flag_for_review(
+                f"Paid, but {hold}; nobody was enrolled. Check the payment in Stripe, then refund this order."
+            )
+            return FulfilmentResult(order, False, "held for review")
         if unavailable:  # unpublished or made private after the order was made
             order.flag_for_review(
                 f"Paid, but {', '.join(unavailable)} can no longer be bought (unpublished or made "
