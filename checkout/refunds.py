@@ -1,12 +1,21 @@
 """Refunds: staff give money back for a whole order or some of its lines.
 
-Stripe is asked first, inside the transaction that holds the order row, so two staff members
-clicking at once cannot refund the same line twice; the refund's idempotency key is derived
-from the order and the lines, so a retry after a timeout returns the same Stripe refund rather
-than a second one. Only after Stripe confirms are the lines marked refunded, the enrolment
-revoked (or its credit reverted, for a credit-only refund), the order's new status and the refund
-written to its history, and the action to Wagtail's audit log. localstripe sends no refund
-webhooks, so the state comes from the API's answer.
+Stripe is never asked inside a database transaction (a transaction waiting on the network holds
+its locks, on SQLite the whole database's write lock, for as long as Stripe takes). So a refund
+runs in three steps: the order is locked and the request checked; Stripe makes the refund; the
+order is locked again, checked again, and the refund recorded. The refund's idempotency key is
+derived from the order and the lines, so two staff members refunding the same lines at once, or a
+retry after a timeout, get the same Stripe refund rather than a second one, and the second to
+record it finds it recorded. Should the lines have been refunded meanwhile by another refund (a
+different selection, or a server that ignores idempotency keys, as localstripe does), the money
+Stripe just gave back is not lost from view: the order is flagged for staff. Only after Stripe
+confirms are the lines marked refunded, the enrolment revoked (or its credit reverted, for a
+credit-only refund), the order's new status and the refund written to its history, and the action
+to Wagtail's audit log. localstripe sends no refund webhooks, so the state comes from the API's
+answer.
+
+Refunds made in Stripe's dashboard arrive by webhook: list_refunds() asks Stripe,
+apply_refunds_from_stripe() records what it said, in that order and for the same reason.
 """
 
 from decimal import Decimal
@@ -35,7 +44,12 @@ REFUND_ACTION = "checkout.refund"
 
 
 class RefundError(Exception):
-    """The refund cannot be made; the message tells staff why. Nothing has changed."""
+    """The refund cannot be made; the message tells staff why.
+
+    Nothing has changed, with one exception: if Stripe made the refund but the order changed
+    meanwhile so that it cannot be recorded, the order is flagged for review (and the message says
+    so), because money has moved.
+    """
 
 
 def refund(order, line_ids, reason, user):
@@ -47,22 +61,52 @@ def refund(order, line_ids, reason, user):
     if not line_ids:
         raise RefundError("Choose what to refund.")
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
-            raise RefundError(
-                f"Order {order.number} is {order.get_status_display().lower()}; "
-                "only paid orders can be refunded."
-            )
-        lines = [line for line in order.lines.select_related("microcredential") if line.pk in line_ids]
-        if len(lines) != len(line_ids):
-            raise RefundError("Some of the chosen lines are not on this order.")
-        if any(line.refunded_at for line in lines):
-            raise RefundError("Some of the chosen lines have already been refunded.")
-        _check_credit_goes_with_enrolment(order, lines)
-
+        order, lines = _refundable(order.pk, line_ids)
         amount = sum((line.amount for line in lines), Decimal("0.00"))
-        stripe_refund = _refund_in_stripe(order, lines, amount, reason) if amount else None
-        return _record(order, lines, amount, reason, user, stripe_refund)
+        if not amount:  # nothing to give back through Stripe
+            return _record(order, lines, amount, reason, user, None)
+    stripe_refund = _refund_in_stripe(order, lines, amount, reason)
+    with transaction.atomic():
+        # The order's lock first: whoever recorded this refund meanwhile has committed by then.
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        recorded = Refund.objects.filter(stripe_refund_id=stripe_refund.id).first()
+        if recorded is not None:
+            # The same Stripe refund (same idempotency key) was recorded meanwhile: a second click, or
+            # its webhook arriving first and recording it as made outside the admin.
+            if recorded.created_by_id != getattr(user, "pk", None) or recorded.reason != reason:
+                order.add_note(f"Refund {stripe_refund.id} was asked for again. Reason: {reason}", by=user)
+            return recorded
+        try:
+            order, lines = _refundable(order.pk, line_ids)
+        except RefundError as error:
+            conflict = str(error)
+            order.flag_for_review(
+                f"Stripe made refund {stripe_refund.id} of {format_money(amount)}, but it could not be "
+                f"recorded because meanwhile: {conflict} Money may have been refunded twice; check the "
+                "order's refunds in Stripe."
+            )
+        else:
+            return _record(order, lines, amount, reason, user, stripe_refund)
+    raise RefundError(
+        f"Stripe made refund {stripe_refund.id}, but the order changed meanwhile ({conflict}); "
+        "it is flagged for review."
+    )
+
+
+def _refundable(order_pk, line_ids):
+    """The order, locked, and the chosen lines, if they can be refunded now; else RefundError."""
+    order = Order.objects.select_for_update().get(pk=order_pk)
+    if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
+        raise RefundError(
+            f"Order {order.number} is {order.get_status_display().lower()}; only paid orders can be refunded."
+        )
+    lines = [line for line in order.lines.select_related("microcredential") if line.pk in line_ids]
+    if len(lines) != len(line_ids):
+        raise RefundError("Some of the chosen lines are not on this order.")
+    if any(line.refunded_at for line in lines):
+        raise RefundError("Some of the chosen lines have already been refunded.")
+    _check_credit_goes_with_enrolment(order, lines)
+    return order, lines
 
 
 def _record(order, lines, amount, reason, user, stripe_refund):
@@ -104,21 +148,30 @@ def _record(order, lines, amount, reason, user, stripe_refund):
 
 
 def sync_refunds_from_stripe(payment_intent_id):
-    """Take in refunds made outside our admin (e.g. in Stripe's dashboard), told by a webhook.
+    """Take in refunds made outside our admin (e.g. in Stripe's dashboard): ask Stripe, then record."""
+    if not Order.objects.filter(payment_intent_id=payment_intent_id).exists():
+        return "no order for this payment"
+    return apply_refunds_from_stripe(payment_intent_id, list_refunds(payment_intent_id))
 
-    Stripe's list of refunds is the truth; refunds we already recorded are skipped by id. A
-    refund of the whole remaining amount, or of exactly one line's amount, is applied to those
-    lines; anything else is flagged for staff, because we cannot tell which line it was for.
-    Returns what was done, for the webhook's record.
+
+def list_refunds(payment_intent_id):
+    """Stripe's refunds of a PaymentIntent (the truth about them); called outside any transaction."""
+    return stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100}).data
+
+
+def apply_refunds_from_stripe(payment_intent_id, listed):
+    """Record the refunds in Stripe's list (list_refunds()) that we have not recorded yet.
+
+    Refunds we already recorded are skipped by id, under the order's lock, so the admin and a
+    webhook, or two webhooks, never record one twice. A refund of the whole remaining amount, or of
+    exactly one line's amount, is applied to those lines; anything else is flagged for staff,
+    because we cannot tell which line it was for. Returns what was done, for the webhook's record.
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(payment_intent_id=payment_intent_id).first()
         if order is None:
             return "no order for this payment"
         known = set(order.refunds.exclude(stripe_refund_id=None).values_list("stripe_refund_id", flat=True))
-        listed = (
-            stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100}).data
-        )
         new = [r for r in listed if r.id not in known and r.status in ("succeeded", "pending")]
         outcomes = []
         for stripe_refund in sorted(new, key=lambda r: r.created or 0):

@@ -3,11 +3,19 @@
 Fulfilment will be reached from two places (the payment return page and the payment
 provider's webhook), possibly at the same moment and more than once, so fulfil_order() locks
 the order row, checks its state, and creates enrolments at most once.
+
+Whether a credential can be bought is one rule, purchasable_credentials(), asked when an order is
+made, when it is paid and when the payment is fulfilled: a credential unpublished or made private
+after the order was made is never paid for or enrolled into without staff seeing it.
+
+Starting a checkout holds the learner (learner_lock()), so a double click makes one order on both
+databases.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from catalog.models import MicrocredentialPage
@@ -65,17 +73,45 @@ def pending_order_for(user, credential, kinds):
     return None
 
 
-def _live_credential(credential_id):
-    credential = MicrocredentialPage.objects.live().filter(pk=credential_id).first()
+def purchasable_credentials():
+    """The credentials a learner may buy or enrol in now: published and public.
+
+    Public means under no Wagtail view restriction (password, logged-in users, groups), on the
+    page or above it: a private credential is not for sale, even to someone who may see it. This
+    is the one place the rule lives; ordering, the payment page and fulfilment all ask it.
+    """
+    return MicrocredentialPage.objects.live().public()
+
+
+def is_purchasable(credential):
+    return purchasable_credentials().filter(pk=credential.pk).exists()
+
+
+def _purchasable_credential(credential_id):
+    credential = purchasable_credentials().filter(pk=credential_id).first()
     if credential is None:
         raise CheckoutError("This credential is not available for enrolment.")
     return credential
 
 
+def learner_lock(user):
+    """Hold the learner's row until the transaction ends, so their checkouts run one at a time.
+
+    Checking for an identical unpaid order and creating one are two statements; two clicks that
+    both check before either creates would make two orders. On PostgreSQL, SELECT ... FOR UPDATE
+    on the user row makes the second click wait for the first to commit (other learners are not
+    held up). SQLite has no row locks (Django leaves FOR UPDATE out), but every transaction there
+    starts with BEGIN IMMEDIATE (OPTIONS["transaction_mode"], config/settings/base.py), which
+    takes the database's write lock at once, so the check and the insert cannot interleave either.
+    Call it inside transaction.atomic().
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def create_order(user, credential_id, include_credit=False):
     """A pending order to enrol (and optionally convert to credit) at today's prices."""
-    credential = _live_credential(credential_id)
+    credential = _purchasable_credential(credential_id)
     if Enrolment.objects.active().filter(user=user, microcredential=credential).exists():
         raise CheckoutError(f"You are already enrolled in {credential.title}.")
     lines = price_lines(credential, include_credit=include_credit)
@@ -84,9 +120,11 @@ def create_order(user, credential_id, include_credit=False):
     return _create(user, credential, lines)
 
 
+@transaction.atomic
 def start_checkout(user, credential_id, include_credit=False):
     """The order to pay for: an identical unpaid one if the learner already started it, else a new one."""
-    credential = _live_credential(credential_id)
+    learner_lock(user)
+    credential = _purchasable_credential(credential_id)
     kinds = [LineKind.ENROLMENT, LineKind.CREDIT_CONVERSION] if include_credit else [LineKind.ENROLMENT]
     existing = pending_order_for(user, credential, kinds)
     if existing is not None and not order_problem(existing):
@@ -94,9 +132,11 @@ def start_checkout(user, credential_id, include_credit=False):
     return create_order(user, credential_id, include_credit=include_credit)
 
 
+@transaction.atomic
 def start_credit_checkout(user, credential_id):
     """The order to pay for the credit conversion alone: the unpaid one if started before, else a new one."""
-    credential = _live_credential(credential_id)
+    learner_lock(user)
+    credential = _purchasable_credential(credential_id)
     existing = pending_order_for(user, credential, [LineKind.CREDIT_CONVERSION])
     if existing is not None and not order_problem(existing):
         return existing
@@ -132,9 +172,31 @@ def enrolments_for(user_id, lines, lock=False):
     return {enrolment.microcredential_id: enrolment for enrolment in enrolments}
 
 
+def unavailable_titles(lines):
+    """The titles of these lines' credentials that can no longer be bought (unpublished, made private)."""
+    ids = {line.microcredential_id for line in lines}
+    available = set(purchasable_credentials().filter(pk__in=ids).values_list("pk", flat=True))
+    return sorted({line.microcredential.title for line in lines if line.microcredential_id not in available})
+
+
 def order_problem(order, lines=None, enrolments=None):
-    """Why this unpaid order should not be paid any more (e.g. bought meanwhile in another tab), or ''."""
+    """Why this unpaid order should not be paid any more, or ''.
+
+    Its credential was unpublished or made private since the order was made, or the learner
+    bought it meanwhile in another tab.
+    """
     lines = order_lines(order) if lines is None else lines
+    unavailable = unavailable_titles(lines)
+    if unavailable:
+        return (
+            f"{', '.join(unavailable)} is no longer available for enrolment, so this order cannot be "
+            "paid. Nothing has been charged."
+        )
+    return already_had(order, lines, enrolments)
+
+
+def already_had(order, lines, enrolments=None):
+    """Why the learner does not need this order any more (they have what it sells), or ''."""
     enrolments = enrolments_for(order.user_id, lines) if enrolments is None else enrolments
     has_enrolment_line = any(line.kind == LineKind.ENROLMENT for line in lines)
     for line in lines:
@@ -154,7 +216,7 @@ def order_problem(order, lines=None, enrolments=None):
 @transaction.atomic
 def create_credit_order(user, credential_id):
     """A pending order for the credit conversion alone, for a learner already enrolled."""
-    credential = _live_credential(credential_id)
+    credential = _purchasable_credential(credential_id)
     enrolment = Enrolment.objects.active().filter(user=user, microcredential=credential).first()
     if enrolment is None:
         raise CheckoutError(f"Enrol in {credential.title} before buying its credit conversion.")
@@ -182,8 +244,13 @@ def _create(user, credential, lines):
 
 @transaction.atomic
 def enrol_free(user, credential_id):
-    """Enrol in a free credential at once, with no order."""
-    credential = _live_credential(credential_id)
+    """Enrol in a free credential at once, with no order.
+
+    The learner is held (learner_lock) so a double click enrols once and the second click is told
+    so, instead of tripping over the one-enrolment constraint.
+    """
+    learner_lock(user)
+    credential = _purchasable_credential(credential_id)
     if not credential.is_free:
         raise CheckoutError(f"{credential.title} is not free.")
     # Not only active ones: a revoked enrolment is brought back rather than duplicated.
@@ -215,35 +282,54 @@ class FulfilmentResult:
     reason: str = ""
 
 
-def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4=""):
+def fulfil_order(order_id, amount_cents, currency, card_brand="", card_last4="", hold=""):
     """Mark a pending order paid and enrol its learner — exactly once, whoever calls first.
 
     The amount and currency are what the payment provider says was paid; if they differ from
     the order, nothing is fulfilled and the order is flagged for staff instead. Money is never
-    lost silently: a payment for a cancelled order, or for something the learner already had,
-    is recorded and flagged for staff to refund.
+    lost silently: a payment for a cancelled order, for something the learner already had, for a
+    credential that can no longer be bought (unpublished or made private since the order was
+    made), or one the caller holds back (`hold`: why, e.g. the PaymentIntent names another order)
+    is recorded (the order becomes paid, so staff can refund it from the admin), nobody is
+    enrolled, and the order is flagged for staff.
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status == OrderStatus.CANCELLED:
             order.flag_for_review(
                 f"Payment of {amount_cents} {currency} arrived for a cancelled order; refund it."
+                + (f" Also: {hold}." if hold else "")
             )
             return FulfilmentResult(order, False, "paid after cancellation")
         if order.status != OrderStatus.PENDING:
+            if hold:
+                order.flag_for_review(f"A payment arrived for this {order.status} order, but {hold}.")
             return FulfilmentResult(order, False, f"already {order.status}")
         if amount_cents != to_cents(order.total) or (currency or "").upper() != order.currency:
             order.flag_for_review(
                 f"Payment of {amount_cents} {currency} does not match the order total "
                 f"{to_cents(order.total)} {order.currency}; not fulfilled."
+                + (f" Also: {hold}." if hold else "")
             )
             return FulfilmentResult(order, False, "amount mismatch")
         lines = order_lines(order)
         enrolments = enrolments_for(order.user_id, lines, lock=True)
-        duplicate = order_problem(order, lines, enrolments)
+        unavailable = unavailable_titles(lines)
+        duplicate = already_had(order, lines, enrolments)
         order.card_brand, order.card_last4 = card_brand[:20], card_last4[-4:]
         card = f" with the card ending {order.card_last4}" if order.card_last4 else ""
         order.transition_to(OrderStatus.PAID, note=f"{format_money(order.total)} paid{card}.")
+        if hold:
+            order.flag_for_review(
+                f"Paid, but {hold}; nobody was enrolled. Check the payment in Stripe, then refund this order."
+            )
+            return FulfilmentResult(order, False, "held for review")
+        if unavailable:  # unpublished or made private after the order was made
+            order.flag_for_review(
+                f"Paid, but {', '.join(unavailable)} can no longer be bought (unpublished or made "
+                "private after the order was made); nobody was enrolled. Refund this order."
+            )
+            return FulfilmentResult(order, False, "no longer available")
         if duplicate:  # paid twice (two tabs); keep the money on record and ask staff to refund
             order.flag_for_review(f"Paid, but the learner already had it: {duplicate} Refund this order.")
             return FulfilmentResult(order, False, "already enrolled")

@@ -16,11 +16,16 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from catalog.models import MicrocredentialPage
-
 from .models import Enrolment, Order, OrderStatus
 from .payments import PaymentError, ensure_payment_intent, fulfil_from_payment_intent, stripe_js_url
-from .services import CheckoutError, enrol_free, order_problem, start_checkout, start_credit_checkout
+from .services import (
+    CheckoutError,
+    enrol_free,
+    order_problem,
+    purchasable_credentials,
+    start_checkout,
+    start_credit_checkout,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +45,13 @@ def _own_order(request, number):
 
 @login_required
 def my_learning(request):
-    enrolments = Enrolment.objects.filter(user=request.user).select_related("microcredential", "order")
+    enrolments = list(Enrolment.objects.filter(user=request.user).select_related("microcredential", "order"))
+    # Credit can be added only where the credential is still for sale (not unpublished or private).
+    purchasable_ids = set(
+        purchasable_credentials()
+        .filter(pk__in={enrolment.microcredential_id for enrolment in enrolments})
+        .values_list("pk", flat=True)
+    )
     orders = (
         Order.objects.filter(user=request.user)
         .exclude(status=OrderStatus.CANCELLED)
@@ -48,7 +59,9 @@ def my_learning(request):
         .order_by("-created_at")
     )
     return TemplateResponse(
-        request, "checkout/my_learning.html", {"enrolments": enrolments, "orders": orders}
+        request,
+        "checkout/my_learning.html",
+        {"enrolments": enrolments, "orders": orders, "purchasable_ids": purchasable_ids},
     )
 
 
@@ -96,7 +109,9 @@ def start_credit(request, credential_id):
 
 
 def _back_to_credential(credential_id):
-    credential = MicrocredentialPage.objects.live().filter(pk=credential_id).first()
+    # A credential that is not for sale may show no message (a password form, a login page), so
+    # the learner is told on My learning instead.
+    credential = purchasable_credentials().filter(pk=credential_id).first()
     return redirect(credential.url if credential else "checkout:my_learning")
 
 

@@ -3,6 +3,7 @@
 from django import template
 
 from checkout.models import Enrolment
+from checkout.services import is_purchasable
 
 register = template.Library()
 
@@ -21,5 +22,8 @@ def enrol_box(context, credential):
         "user": user,
         "page": credential,
         "enrolment": enrolment,
+        # A draft seen in preview, or a private credential seen by someone allowed in, is not for
+        # sale: say so instead of offering a button that would be refused.
+        "purchasable": is_purchasable(credential),
         "csrf_token": context.get("csrf_token"),
     }

@@ -111,10 +111,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wagtail's editor and the task worker write concurrently; WAL and a busy timeout keep
-    # SQLite from answering "database is locked" under that light concurrency.
+    # Requests, Stripe's webhooks, Wagtail's editor and the task worker write concurrently. SQLite
+    # takes one writer at a time; these make the others wait their turn instead of answering
+    # "database is locked": WAL (readers never wait for the writer), a busy timeout (how long a
+    # writer waits, in seconds), and BEGIN IMMEDIATE for every transaction, which takes the write
+    # lock when the transaction starts. With SQLite's default (deferred) a transaction that read
+    # first and writes later cannot wait for the lock once another writer committed in between, and
+    # fails at once whatever the timeout. Transactions must stay short: none may wait on Stripe.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):

@@ -18,3 +18,17 @@ def learner(db):
 @pytest.fixture
 def course(stripe_settings, partner, framework):
     return make_paid_course(partner, framework)
+
+
+def _listen_like_a_production_server():
+    """The live test server listens with Django's development backlog of 10 waiting connections, so
+    a burst of 40 concurrent requests (tests/checkout/test_concurrency.py) would have some reset by
+    the kernel before the application sees them; production servers listen with a backlog of
+    hundreds (gunicorn: 2048). Set before any live server starts (this module is imported at
+    collection)."""
+    from django.core.servers.basehttp import WSGIServer
+
+    WSGIServer.request_queue_size = 128
+
+
+_listen_like_a_production_server()

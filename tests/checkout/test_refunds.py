@@ -203,3 +203,55 @@ def test_refund_form_enforces_csrf(order_with_credit, site_tree):
         reverse("orders:refund", args=[order_with_credit.pk]), {"lines": [], "reason": "x"}
     )
     assert response.status_code == 403 and not Refund.objects.exists()
+
+
+def test_a_refund_recorded_meanwhile_under_the_same_stripe_refund_is_not_recorded_twice(
+    order_with_credit, monkeypatch
+):
+    """Stripe is asked outside the order's lock. Its webhook (or a second click, which Stripe
+    answers with the same refund for the same idempotency key) may record the refund first."""
+    from checkout import refunds
+
+    order = order_with_credit
+    real = refunds._refund_in_stripe
+
+    def stripe_then_webhook(*args):
+        made = real(*args)
+        refunds.apply_refunds_from_stripe(
+            order.payment_intent_id, refunds.list_refunds(order.payment_intent_id)
+        )
+        return made
+
+    monkeypatch.setattr(refunds, "_refund_in_stripe", stripe_then_webhook)
+    staff = get_user_model().objects.create_user(email="staff@example.edu")
+    record = refund(order, order.lines.values_list("pk", flat=True), "Learner withdrew", staff)
+
+    order.refresh_from_db()
+    assert Refund.objects.get() == record and order.status == OrderStatus.REFUNDED
+    assert refunds_in_stripe(order) == [42500] and not order.needs_review
+    assert order.history.filter(kind="note", user=staff, note__contains="Learner withdrew").exists()
+
+
+def test_lines_refunded_meanwhile_by_another_refund_flag_the_order(order_with_credit, monkeypatch):
+    """Two staff members refund the same lines at once against a Stripe that ignores idempotency
+    keys (localstripe does): the second refund Stripe made is not lost from view."""
+    from checkout import refunds
+
+    order = order_with_credit
+    real = refunds._refund_in_stripe
+    lines = list(order.lines.values_list("pk", flat=True))
+
+    def other_staff_member_first(*args):
+        monkeypatch.setattr(refunds, "_refund_in_stripe", real)
+        refund(Order.objects.get(pk=order.pk), lines, "first", None)
+        return real(*args)
+
+    monkeypatch.setattr(refunds, "_refund_in_stripe", other_staff_member_first)
+    with pytest.raises(RefundError, match="flagged for review"):
+        refund(order, lines, "second", None)
+
+    order.refresh_from_db()
+    assert refunds_in_stripe(order) == [42500, 42500] and Refund.objects.count() == 1
+    assert order.status == OrderStatus.REFUNDED and order.needs_review
+    [note] = order.history.filter(kind="flagged").values_list("note", flat=True)
+    assert "could not be recorded" in note and "refunded twice" in note
