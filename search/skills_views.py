@@ -1,6 +1,5 @@
 """Employer skills search as a page, a CSV download and a read-only JSON API (v1)."""
 
-import csv
 from dataclasses import dataclass
 
 from django.http import HttpResponse, JsonResponse
@@ -8,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from catalog.models import Competency, CompetencyFramework
+from spreadsheets.cells import csv_writer
 
 from .serializers import competency_dict, coverage_dict
 from .skills import SkillsSearchError, parse_competency_ids, skills_search
@@ -114,7 +114,7 @@ def skills_csv(request):
     result = skills_search(ids, per_page=10_000)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="credentials-by-skill.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)  # titles and statements are text anyone could type: no formulas
     writer.writerow(
         [
             "credential",

@@ -11,15 +11,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each app and the project apps it may import; the same picture as docs/ARCHITECTURE.md.
+# spreadsheets is the bottom layer (safe CSV/XLSX cells): it imports no project app, every app may
+# import it.
 ALLOWED = {
-    "accounts": set(),
-    "partners": set(),
-    "catalog": {"partners"},
-    "checkout": {"catalog"},
-    "search": {"catalog", "partners"},
-    "home": {"catalog", "partners"},
-    "config": {"accounts", "home", "catalog", "partners", "search", "checkout", "devtools"},
-    "devtools": {"accounts", "home", "catalog", "partners", "search", "checkout"},
+    "spreadsheets": set(),
+    "accounts": {"spreadsheets"},
+    "partners": {"spreadsheets"},
+    "catalog": {"partners", "spreadsheets"},
+    "checkout": {"catalog", "spreadsheets"},
+    "search": {"catalog", "partners", "spreadsheets"},
+    "home": {"catalog", "partners", "spreadsheets"},
+    "config": {"accounts", "home", "catalog", "partners", "search", "checkout", "spreadsheets", "devtools"},
+    "devtools": {"accounts", "home", "catalog", "partners", "search", "checkout", "spreadsheets"},
 }
 
 
