@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, resolve_url
@@ -16,8 +18,13 @@ UNCONFIRMED_SESSION_KEY = "accounts:unconfirmed"
 
 
 def _safe_next(request, fallback="/"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    """`next` if it is an address on this site (a path, or a URL of this host), else the fallback.
+
+    A bare word ("abc") is no address: redirect() would look it up as a URL name, a 500 when none
+    has it."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    is_address = target.startswith("/") or urlsplit(target).scheme in {"http", "https"}
+    if is_address and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return resolve_url(fallback) if fallback else ""
 

@@ -88,3 +88,17 @@ def test_password_reset_finds_the_account_under_a_lookalike_spelling(client, sit
     get_user_model().objects.create_user(email="ana@example.org", password=PASSWORD)
     client.post(reverse("accounts:password_reset"), {"email": "ＡＮＡ＠example.org"})
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+
+
+@pytest.mark.parametrize("next_url", ["abc", "logout", "accounts:login", "%C3%B3S"])
+def test_a_next_that_is_no_address_goes_home(client, site_tree, next_url):
+    # redirect() took a bare word for a URL name: an unknown one was a 500 (found by
+    # tests/config/test_public_urls.py), a known one a redirect to that view.
+    learner = get_user_model().objects.create_user(
+        email="ana@example.org", password=PASSWORD, email_verified_at=timezone.now()
+    )
+    client.force_login(learner)
+    response = client.get(reverse("accounts:signup"), {"next": next_url})
+    assert response.status_code == 302 and response.url == "/"
+    response = client.get(reverse("accounts:signup"), {"next": "/catalog/?page=2"})
+    assert response.status_code == 302 and response.url == "/catalog/?page=2"
