@@ -143,3 +143,15 @@ def test_admin_xlsx_export_survives_a_control_character_in_a_name(superuser_clie
     fulfil_order(create_order(learner, course.pk).pk, 2500, "USD")
     rows = xlsx_rows(superuser_client.get(reverse("enrolments:index"), {"export": "xlsx"}))
     assert column(rows, "User") == ["Ana\ufffd"] and column(rows, "Microcredential") == ["Bell\ufffd"]
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_admin_microcredentials_export_neutralises_titles(superuser_client, partner, export):
+    # A page listing (Wagtail's PageListingViewSet), not a model viewset: the same hooks cover it.
+    make_credential(partner, title="+44 Leadership", price=Decimal("25.00"))
+    rows = csv_rows if export == "csv" else xlsx_rows
+    rows = rows(superuser_client.get(reverse("microcredentials:index"), {"export": export}))
+    assert_no_cell_is_a_formula(rows)
+    assert column(rows, "Title") == ["'+44 Leadership"]
+    [price] = column(rows, "Price (USD)")
+    assert Decimal(price) == 25 if export == "csv" else isinstance(price, int | float) and price == 25
