@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from checkout.models import Enrolment, Order
+from tests.fuzzing import fuzz_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,7 @@ integers = st.one_of(
 )
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz_settings(max_examples=50)
 @given(number=integers, leading_zeros=st.booleans())
 def test_no_integer_in_an_address_causes_an_error(learner_client, catalog, number, leading_zeros):
     text = f"00{number}" if leading_zeros and number >= 0 else str(number)

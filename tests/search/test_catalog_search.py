@@ -5,11 +5,12 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.models import Competency, MicrocredentialPage
 from tests.builders import make_credential, make_framework, make_partner
+from tests.fuzzing import fuzz_settings
 from tests.search.helpers import counts, run, titles
 
 pytestmark = pytest.mark.django_db
@@ -334,7 +335,7 @@ SEARCH_URLS = [
 ]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz_settings(max_examples=100)
 @given(
     params=st.lists(
         st.tuples(
