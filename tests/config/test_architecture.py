@@ -16,10 +16,11 @@ ALLOWED = {
     "partners": set(),
     "catalog": {"partners"},
     "checkout": {"catalog"},
+    "issuance": {"checkout", "catalog", "partners"},
     "search": {"catalog", "partners"},
     "home": {"catalog", "partners"},
-    "config": {"accounts", "home", "catalog", "partners", "search", "checkout", "devtools"},
-    "devtools": {"accounts", "home", "catalog", "partners", "search", "checkout"},
+    "config": {"accounts", "home", "catalog", "partners", "search", "checkout", "issuance", "devtools"},
+    "devtools": {"accounts", "home", "catalog", "partners", "search", "checkout", "issuance"},
 }
 
 
