@@ -39,6 +39,7 @@ from .models import (
 )
 from .money import to_cents
 from .payments import stripe_client
+from .signals import enrolment_revoked
 
 REFUND_ACTION = "checkout.refund"
 
@@ -257,10 +258,12 @@ def _undo_line(order, line):
     if enrolment is None:
         return
     if line.kind == LineKind.ENROLMENT:
+        previous_status = enrolment.status
         enrolment.status = EnrolmentStatus.REVOKED
         if enrolment.credit_status == CreditStatus.PURCHASED:
             enrolment.credit_status = CreditStatus.REVERTED
         enrolment.save(update_fields=["status", "credit_status"])
+        enrolment_revoked.send(sender=Enrolment, enrolment=enrolment, previous_status=previous_status)
     elif line.kind == LineKind.CREDIT_CONVERSION and enrolment.credit_status == CreditStatus.PURCHASED:
         enrolment.credit_status = CreditStatus.REVERTED
         enrolment.save(update_fields=["credit_status"])

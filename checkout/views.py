@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .models import Enrolment, Order, OrderStatus
+from .models import Order, OrderStatus
 from .payments import PaymentError, ensure_payment_intent, fulfil_from_payment_intent, stripe_js_url
 from .services import (
     CheckoutError,
@@ -26,6 +26,10 @@ from .services import (
     start_checkout,
     start_credit_checkout,
 )
+
+# My learning, where these views send the learner, is issuance's page (issuance/learning.py): it
+# shows completions and credentials next to what checkout holds. Named, never imported.
+MY_LEARNING = "issuance:my_learning"
 
 logger = logging.getLogger(__name__)
 
@@ -44,28 +48,6 @@ def _own_order(request, number):
 
 
 @login_required
-def my_learning(request):
-    enrolments = list(Enrolment.objects.filter(user=request.user).select_related("microcredential", "order"))
-    # Credit can be added only where the credential is still for sale (not unpublished or private).
-    purchasable_ids = set(
-        purchasable_credentials()
-        .filter(pk__in={enrolment.microcredential_id for enrolment in enrolments})
-        .values_list("pk", flat=True)
-    )
-    orders = (
-        Order.objects.filter(user=request.user)
-        .exclude(status=OrderStatus.CANCELLED)
-        .prefetch_related("lines")
-        .order_by("-created_at")
-    )
-    return TemplateResponse(
-        request,
-        "checkout/my_learning.html",
-        {"enrolments": enrolments, "orders": orders, "purchasable_ids": purchasable_ids},
-    )
-
-
-@login_required
 def receipt(request, number):
     return TemplateResponse(request, "checkout/receipt.html", {"order": _own_order(request, number)})
 
@@ -77,9 +59,9 @@ def enrol_in_free_credential(request, credential_id):
         enrolment = enrol_free(request.user, credential_id)
     except CheckoutError as error:
         messages.error(request, str(error))
-        return redirect("checkout:my_learning")
+        return redirect(MY_LEARNING)
     messages.success(request, f"You are enrolled in {enrolment.microcredential.title}.")
-    return redirect("checkout:my_learning")
+    return redirect(MY_LEARNING)
 
 
 @login_required
@@ -104,7 +86,7 @@ def start_credit(request, credential_id):
         order = start_credit_checkout(request.user, credential_id)
     except CheckoutError as error:
         messages.error(request, str(error))
-        return redirect("checkout:my_learning")
+        return redirect(MY_LEARNING)
     return redirect("checkout:pay", number=order.number)
 
 
@@ -112,7 +94,7 @@ def _back_to_credential(credential_id):
     # A credential that is not for sale may show no message (a password form, a login page), so
     # the learner is told on My learning instead.
     credential = purchasable_credentials().filter(pk=credential_id).first()
-    return redirect(credential.url if credential else "checkout:my_learning")
+    return redirect(credential.url if credential else MY_LEARNING)
 
 
 @login_required

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("checkout/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("", include("checkout.urls")),
+    path("", include("issuance.urls")),  # My learning and the credential links
     path("documents/", include(wagtaildocs_urls)),
     path("", include("search.urls")),
     path("api/v2/", api_router.urls),

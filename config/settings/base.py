@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "partners",
     "search",
     "checkout",
+    "issuance",
     "spreadsheets",
     # Development-only tooling (the `bench_*` commands); config/settings/production.py leaves it out.
     "devtools",

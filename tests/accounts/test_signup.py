@@ -161,7 +161,7 @@ def test_no_way_in_for_an_unconfirmed_account(client, site_tree):
     client.post(reverse("wagtailadmin_login"), {"username": "pending@example.org", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
     # So no checkout either: buying needs a login.
-    assert client.get(reverse("checkout:my_learning")).status_code == 302
+    assert client.get(reverse("issuance:my_learning")).status_code == 302
 
 
 def test_resending_needs_a_login_attempt_with_the_right_password(client, site_tree):

@@ -98,7 +98,7 @@ def test_credit_for_a_credential_made_private_cannot_be_bought(logged_in, learne
     # Someone allowed to see the page (any logged-in learner here) is not offered what would be refused.
     page = logged_in.get(course.url).content.decode()
     assert "You are enrolled" in page and "Add academic credit" not in page
-    assert "Add academic credit" not in logged_in.get(reverse("checkout:my_learning")).content.decode()
+    assert "Add academic credit" not in logged_in.get(reverse("issuance:my_learning")).content.decode()
     response = logged_in.post(reverse("checkout:start_credit", args=[course.pk]), follow=True)
     assert "not available for enrolment" in response.content.decode()
     with pytest.raises(CheckoutError, match="not available"):

@@ -171,7 +171,7 @@ def test_payment_for_a_cancelled_order_is_flagged_not_lost(learner, course):
 def test_credit_conversion_later_from_my_learning(logged_in, learner, course):
     order = create_order(learner, course.pk)
     fulfil_order(order.pk, 2500, "USD")
-    page = logged_in.get(reverse("checkout:my_learning")).content.decode()
+    page = logged_in.get(reverse("issuance:my_learning")).content.decode()
     assert "Add academic credit — $400" in page
 
     response = logged_in.post(reverse("checkout:start_credit", args=[course.pk]))
@@ -189,7 +189,7 @@ def test_credit_conversion_later_from_my_learning(logged_in, learner, course):
     )
     assert Enrolment.objects.get().credit_status == CreditStatus.PURCHASED
 
-    page = logged_in.get(reverse("checkout:my_learning")).content.decode()
+    page = logged_in.get(reverse("issuance:my_learning")).content.decode()
     assert "Credit purchased" in page and "Add academic credit" not in page
     assert "Add academic credit" not in logged_in.get(course.url).content.decode()
     again = logged_in.post(reverse("checkout:start_credit", args=[course.pk]), follow=True)

@@ -19,10 +19,21 @@ ALLOWED = {
     "partners": {"spreadsheets"},
     "catalog": {"partners", "spreadsheets"},
     "checkout": {"catalog", "spreadsheets"},
+    "issuance": {"checkout", "catalog", "partners", "spreadsheets"},
     "search": {"catalog", "partners", "spreadsheets"},
     "home": {"catalog", "partners", "spreadsheets"},
-    "config": {"accounts", "home", "catalog", "partners", "search", "checkout", "spreadsheets", "devtools"},
-    "devtools": {"accounts", "home", "catalog", "partners", "search", "checkout", "spreadsheets"},
+    "config": {
+        "accounts",
+        "home",
+        "catalog",
+        "partners",
+        "search",
+        "checkout",
+        "issuance",
+        "spreadsheets",
+        "devtools",
+    },
+    "devtools": {"accounts", "home", "catalog", "partners", "search", "checkout", "issuance", "spreadsheets"},
 }
 
 

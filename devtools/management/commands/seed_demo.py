@@ -6,13 +6,16 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.models import Competency
 from devtools.demo import content
 from devtools.demo.builder import DemoBuilder, generate_credentials
+from devtools.demo.learners import DEFAULT_LEARNERS, DEMO_LEARNER_PASSWORD, ensure_learners, learner_email
 from partners.models import PartnerPage
 
 
 class Command(BaseCommand):
     help = (
         "Build the demo catalog (partners, credentials, pathways, a CASE framework). Safe to run "
-        "again: it only adds what is missing. --scale N adds N generated credentials for benchmarks."
+        "again: it only adds what is missing. --scale N adds N generated credentials for benchmarks; "
+        f"--learners N makes demo learners 1 to N (default {DEFAULT_LEARNERS}) with paid orders, "
+        "enrolments and completions."
     )
 
     def add_arguments(self, parser):
@@ -22,10 +25,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the demo admin login (always done when DEBUG is on, as in development).",
         )
+        parser.add_argument(
+            "--learners",
+            type=int,
+            default=DEFAULT_LEARNERS,
+            help=f"Make sure demo learners 1 to N exist, with orders (default {DEFAULT_LEARNERS}).",
+        )
 
-    def handle(self, *args, scale, admin, **options):
+    def handle(self, *args, scale, admin, learners, **options):
         if scale < 0:
             raise CommandError("--scale must be 0 or more.")
+        if learners < 0:
+            raise CommandError("--learners must be 0 or more.")
         builder = DemoBuilder(stdout=self.stdout)
         created = builder.build()
         if created:
@@ -46,6 +57,25 @@ class Command(BaseCommand):
 
         if scale:
             self._scale(scale)
+        if learners:
+            self._learners(learners)
+
+    def _learners(self, count):
+        def progress(done, total, seconds):
+            self.stdout.write(
+                f"  made {done:>7,}/{total:,} demo learners ({done / max(seconds, 1e-6):,.0f}/s)"
+            )
+
+        summary = ensure_learners(count, progress=progress if count > 200 else None)
+        if summary.learners:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo learners: created {summary} in {summary.seconds:.1f}s.")
+            )
+        else:
+            self.stdout.write(f"Demo learners 1 to {count:,} already present.")
+        self.stdout.write(
+            f"Demo learner login: {learner_email(1)} (to {learner_email(count)}) / {DEMO_LEARNER_PASSWORD}"
+        )
 
     def _scale(self, count):
         partners = list(PartnerPage.objects.filter(kind__in=["university", "college"]).order_by("pk"))
