@@ -6,11 +6,13 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from .admin.completions import CompleteEnrolmentsViewSet, CompletionViewSet, MarkCompleteBulkAction
 from .admin.tokens import IntegrationTokenViewSet
+from .admin.uploads import CompletionUploadViewSet
 
 
 class IssuanceViewSetGroup(ViewSetGroup):
     items = (
         CompleteEnrolmentsViewSet("complete_enrolments"),
+        CompletionUploadViewSet("completion_uploads"),
         CompletionViewSet("completions"),
         IntegrationTokenViewSet("integration_tokens"),
     )

@@ -32,7 +32,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.admin.widgets.button import ListingButton
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -199,6 +199,7 @@ class EnrolmentsToCompleteView(IndexView):
     page_title = "Complete enrolments"
     paginate_by = 50
     complete_url_name = None
+    upload_url_name = "completion_uploads:upload"
 
     def dispatch(self, request, *args, **kwargs):
         if not can_complete(request.user):
@@ -207,6 +208,10 @@ class EnrolmentsToCompleteView(IndexView):
 
     def get_base_queryset(self):
         return enrolment_queryset()
+
+    @cached_property
+    def header_buttons(self):
+        return [HeaderButton("Upload a CSV file", url=reverse(self.upload_url_name), icon_name="upload")]
 
     @cached_property
     def columns(self):
