@@ -25,6 +25,7 @@ from ..intake import FIELDS
 from .completions import CompleteMenuItem, can_complete
 
 SESSION_KEY = "issuance_completion_upload"
+LISTING_URL_NAME = "complete_enrolments:index"
 
 
 class CanCompleteMixin:
@@ -63,6 +64,12 @@ class UploadView(CanCompleteMixin, WagtailAdminTemplateMixin, FormView):
     preview_url_name = None
     sample_url_name = None
 
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse(LISTING_URL_NAME), "label": "Complete enrolments"},
+            {"url": "", "label": "Upload completions"},
+        ]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(fields=FIELDS, sample_url=reverse(self.sample_url_name), **kwargs)
 
@@ -90,7 +97,6 @@ class PreviewView(CanCompleteMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "issuance/admin/upload_preview.html"
     header_icon = "upload"
     upload_url_name = None
-    listing_url_name = None
 
     def dispatch(self, request, *args, **kwargs):
         self.upload = None
@@ -121,6 +127,13 @@ class PreviewView(CanCompleteMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return self.upload["name"] if self.upload else ""
 
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse(LISTING_URL_NAME), "label": "Complete enrolments"},
+            {"url": reverse(self.upload_url_name), "label": "Upload completions"},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get(self, request, *args, **kwargs):
         if self.upload is None or self.rows is None:
             return self.gone()
@@ -147,7 +160,7 @@ class PreviewView(CanCompleteMixin, WagtailAdminTemplateMixin, TemplateView):
             ignored_columns=self.ignored_columns,
             applied=applied,
             upload_url=reverse(self.upload_url_name),
-            listing_url=reverse(self.listing_url_name),
+            listing_url=reverse(LISTING_URL_NAME),
             **kwargs,
         )
 
@@ -156,7 +169,6 @@ class CompletionUploadViewSet(ViewSet):
     icon = "upload"
     menu_label = "Upload completions (CSV)"
     menu_name = "completion_uploads"
-    listing_url_name = "complete_enrolments:index"
 
     @cached_property
     def menu_item_class(self):
@@ -174,9 +186,7 @@ class CompletionUploadViewSet(ViewSet):
             path("sample.csv", SampleView.as_view(), name="sample"),
             path(
                 "<uuid:upload_id>/",
-                PreviewView.as_view(
-                    upload_url_name=self.get_url_name("upload"), listing_url_name=self.listing_url_name
-                ),
+                PreviewView.as_view(upload_url_name=self.get_url_name("upload")),
                 name="preview",
             ),
         ]
