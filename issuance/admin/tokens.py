@@ -161,6 +161,9 @@ class IntegrationTokenViewSet(ModelViewSet):
     def get_form_class(self, for_update=False):
         return IntegrationTokenForm
 
+    def get_permissions_to_register(self):
+        return super().get_permissions_to_register().exclude(codename="delete_integrationtoken")
+
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(revoke_url_name=self.get_url_name("revoke"), **kwargs)
 
