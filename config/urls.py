@@ -17,6 +17,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("search.urls")),
     path("api/v2/", api_router.urls),
+    # The integration API for LMSs: roster and completions (issuance/api.py, docs/API.md).
+    path("api/v1/", include("issuance.api_urls")),
 ]
 
 if settings.DEBUG:

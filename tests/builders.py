@@ -188,3 +188,24 @@ def make_package():
             association("isChildOf", KID2, ROOT, sequenceNumber=2),
         ],
     }
+
+
+# --- learners, enrolments and integration tokens (issuance) ---
+
+
+def make_learner(email=None, verified=True, **fields):
+    """A learner account; `verified=False` leaves the email unconfirmed, so deliveries to badge
+    issuers are written but held (not sent) — what the intake tests use to count deliveries."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    email = email or f"learner{next(_numbers)}@example.org"
+    return get_user_model().objects.create_user(
+        email=email, password="x", email_verified_at=timezone.now() if verified else None, **fields
+    )
+
+
+def make_enrolment(learner, credential, **fields):
+    from checkout.models import Enrolment
+
+    return Enrolment.objects.create(user=learner, microcredential=credential, **fields)
