@@ -236,3 +236,13 @@ def test_record_claim_adds_to_the_stored_count(learner, partner):
     record_claim(stale)  # loaded before the first claim: still adds, never overwrites
     completion.refresh_from_db()
     assert completion.claim_count == 2
+
+
+@pytest.mark.parametrize(
+    "route", ["/my-learning/credentials/{}/view/", "/my-learning/credentials/{}/linkedin/"]
+)
+@pytest.mark.parametrize(
+    "number", ["0", "007", "9223372036854775807", "9223372036854775808", "99999999999999999999"]
+)
+def test_an_id_no_completion_can_have_is_a_404_not_a_500(signed_in, route, number):
+    assert signed_in.get(route.format(number)).status_code == 404
