@@ -43,10 +43,13 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         featured_ids = [link.microcredential_id for link in self.featured_credentials.all()]
-        featured = MicrocredentialPage.objects.live().filter(pk__in=featured_ids).for_listing().in_bulk()
+        featured = (
+            MicrocredentialPage.objects.live().public().filter(pk__in=featured_ids).for_listing().in_bulk()
+        )
         context["featured_credentials"] = [featured[pk] for pk in featured_ids if pk in featured]
         context["partners"] = (
             PartnerPage.objects.live()
+            .public()
             .select_related("logo")
             .prefetch_related("logo__renditions")
             .order_by("title")

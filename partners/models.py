@@ -90,13 +90,14 @@ class PartnerPage(Page):
 
     def get_offered_credentials(self):
         MicrocredentialPage = catalog_model("MicrocredentialPage")
-        return MicrocredentialPage.objects.child_of(self).live().for_listing().order_by("title")
+        return MicrocredentialPage.objects.child_of(self).live().public().for_listing().order_by("title")
 
     def get_cobranded_credentials(self):
         """Credentials led by another institution that this partner co-develops or endorses."""
         MicrocredentialPage = catalog_model("MicrocredentialPage")
         return (
             MicrocredentialPage.objects.live()
+            .public()
             .filter(partner_links__partner=self)
             .not_child_of(self)
             .distinct()
@@ -105,7 +106,7 @@ class PartnerPage(Page):
         )
 
     def get_pathways(self):
-        return catalog_model("PathwayPage").objects.child_of(self).live().order_by("title")
+        return catalog_model("PathwayPage").objects.child_of(self).live().public().order_by("title")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

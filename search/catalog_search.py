@@ -1,4 +1,5 @@
-"""Faceted search over live microcredentials: from the request's parameters to a page of results.
+"""Faceted search over the live, public microcredentials (no view restriction on them or above
+them): from the request's parameters to a page of results.
 
 The flow, in the order CatalogSearch runs it:
 
@@ -30,7 +31,12 @@ from .sql import postgres_ranking, sqlite_ranking
 from .sql.catalog_cache import AnswerCache
 from .sql.facet_counts import FacetCounts
 from .sql.library_internals import uses_database_backend
-from .sql.lookups import Ids, not_live_pages  # importing it registers the __any lookup
+from .sql.lookups import (  # importing it registers the __any lookup
+    Ids,
+    hidden_pages,
+    restricted_sections,
+    visible_pages,
+)
 
 PER_PAGE = 20
 # Non-database backends hand back objects, not SQL; cap how many matches feed the facets.
@@ -65,10 +71,21 @@ def search_terms(text):
 class CatalogSearch:
     def __init__(self, params, cache=None):
         self.params = params
-        self.base = MicrocredentialPage.objects.live()
         self.terms = search_terms(params.text) if params.text else None  # None: no text given
         self.cache = cache or AnswerCache(enabled=self.terms is None or uses_database_backend())
         self._matches = None
+
+    @cached_property
+    def restricted(self):
+        """The view-restricted sections of the tree, read once, and only when an answer is
+        computed (a cached answer was computed with the restrictions of its catalog version)."""
+        return restricted_sections()
+
+    @cached_property
+    def base(self):
+        """The credentials a learner may find: live, and public (what Wagtail's `live().public()`
+        keeps), as every search backend can filter them."""
+        return visible_pages(MicrocredentialPage, self.restricted)
 
     @property
     def _match_ids(self):
@@ -90,14 +107,16 @@ class CatalogSearch:
         if not self.terms:
             return []
         results = self.base.search(self.terms, operator="and")
-        if postgres_ranking.applies(results):
+        if postgres_ranking.applies(results, self.restricted):
             # One statement matches, ranks and applies the relevance signals (_relevance_order).
             words = self._signal_words()
-            return postgres_ranking.ranked_ids(results, words, self._competencies_matching(words))
+            return postgres_ranking.ranked_ids(
+                results, words, self._competencies_matching(words), self.restricted
+            )
         if sqlite_ranking.uses_sqlite_fts(results):
             ranked = sqlite_ranking.ranked_ids(MicrocredentialPage, self.terms)
-            live = set(self.base.filter(pk__any=Ids(ranked)).values_list("pk", flat=True))
-            ranked = [pk for pk in ranked if pk in live]
+            visible = set(self.base.filter(pk__any=Ids(ranked)).values_list("pk", flat=True))
+            ranked = [pk for pk in ranked if pk in visible]
         elif hasattr(results, "get_queryset"):
             # Wagtail's database backends build a plain queryset, ordered by rank: read the
             # ids once, in that order, and never run the (costly) text match again.
@@ -211,7 +230,7 @@ class CatalogSearch:
     # Facets -------------------------------------------------------------------------------
 
     def facets(self):
-        return build_facets(self.params, self.facet_counts)
+        return build_facets(self.params, self.facet_counts, self.restricted)
 
     @cached_property
     def facet_counts(self):
@@ -223,19 +242,19 @@ class CatalogSearch:
         return FacetCounts.compute(self.facet_candidates(), self.facet_filters(), with_passing)
 
     def facet_candidates(self):
-        """The credentials whose facets are counted: the text's matches, or every live one.
+        """The credentials whose facets are counted: the text's matches, or every visible one.
 
-        Without a text that is `live()`, but without its join (see `not_live_pages`): joining
+        Without a text that is `base`, but without its join (see `hidden_pages`): joining
         all 20,000 credentials to Wagtail's page table only to test `live` took about a third
         of the facet statement.
         """
         if self._match_ids is not None:
             return self.unfiltered()
-        return MicrocredentialPage.objects.exclude(pk__in=not_live_pages())
+        return MicrocredentialPage.objects.exclude(pk__in=hidden_pages(self.restricted))
 
     def unfiltered(self):
         if self._match_ids is not None:
-            # The ids came from a search of live pages, so skip the join that `live` needs.
+            # The ids came from a search of visible pages, so skip the join that `live` needs.
             return MicrocredentialPage.objects.filter(pk__any=self._match_param)
         return self.base
 

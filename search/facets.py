@@ -20,6 +20,7 @@ from catalog.models import (
 from partners.models import PartnerPage
 
 from .forms import CREDIT_CHOICES, HOURS_BANDS, PRICE_BANDS
+from .sql.lookups import visible_pages
 
 COMPETENCY_FACET_SIZE = 25
 
@@ -92,11 +93,12 @@ def facet_filters(params):
     return filters
 
 
-def build_facets(params, counts):
-    """Every facet, in the order the page shows them, from a FacetCounts."""
+def build_facets(params, counts, restricted):
+    """Every facet, in the order the page shows them, from a FacetCounts; `restricted`: the
+    view-restricted sections of the tree (search/sql/lookups.py)."""
     return [
         competency_facet(params, counts.competencies),
-        partner_facet(params, counts.partners),
+        partner_facet(params, counts.partners, restricted),
         simple_facet(params, "level", "Level", Level.choices, counts),
         simple_facet(params, "format", "Format", DeliveryFormat.choices, counts),
         simple_facet(params, "credit", "Academic credit", list(CREDIT_CHOICES.items()), counts),
@@ -123,9 +125,11 @@ def simple_facet(params, name, label, choices, counts):
     )
 
 
-def partner_facet(params, counts):
+def partner_facet(params, counts, restricted):
     wanted = set(counts) | set(params.partners)
-    names = dict(PartnerPage.objects.live().filter(pk__in=wanted).values_list("pk", "title"))
+    # A partner whose page is private (view-restricted) is not named, even when selected.
+    visible = visible_pages(PartnerPage, restricted)
+    names = dict(visible.filter(pk__in=wanted).values_list("pk", "title"))
     values = [
         FacetValue(str(pk), names[pk], counts.get(pk, 0), pk in params.partners)
         for pk in sorted(names, key=lambda pk: (-counts.get(pk, 0), names[pk]))

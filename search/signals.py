@@ -8,7 +8,7 @@ bulk writes (those send no model signals).
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from catalog.models import (
@@ -54,13 +54,15 @@ def reindex_after_partner_change(sender, instance, raw=False, **kwargs):
 
 # Models whose rows feed search answers: matches, facet counts and labels, skills rankings
 # and pathway suggestions. Every page type counts too (a credential is unpublished or moved
-# through a plain Page instance).
+# through a plain Page instance), and so do view restrictions: adding or lifting one makes pages
+# private or public again (the admin's Privacy setting saves or deletes it).
 CATALOG_MODELS = (
     Competency,
     CompetencyFramework,
     MicrocredentialCompetency,
     MicrocredentialPartner,
     PathwayStep,
+    PageViewRestriction,
 )
 # Background tasks that write the search index.
 INDEX_TASK_MODULES = ("modelsearch.", "wagtail.search.", "search.tasks.")

@@ -1,5 +1,8 @@
 """Employer skills search: which credentials certify the competencies an employer hires for.
 
+Only credentials a learner may see count: live, and outside every view-restricted section of the
+tree (what Wagtail's `live().public()` keeps); pathways likewise, and their visible steps.
+
 Ranking is by coverage — how many of the chosen competencies a credential certifies — then by
 the proficiency it brings learners to in them, so a credential that covers four of five
 skills at an advanced level outranks one that covers them at a foundational level.
@@ -15,6 +18,7 @@ from wagtail.models import Page
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage, PathwayStep
 
 from .sql.catalog_cache import AnswerCache
+from .sql.lookups import hidden_pages, restricted_sections
 
 MAX_COMPETENCIES = 20
 
@@ -120,12 +124,13 @@ def skills_search(competency_ids, page_number=1, per_page=20):
 
 
 def ranked_page_ids(competency_ids):
-    """Live credentials certifying any of `competency_ids`: most covered first, then deepest,
+    """Visible credentials certifying any of `competency_ids`: most covered first, then deepest,
     then by title and id.
 
     The links are counted per credential first, and only the counts are joined to the page
-    table (for `live` and the title). Grouping the joined rows instead made the database carry
-    each title through the grouping, sorting 12,000 rows twice for five common competencies.
+    table (for `live` and the title; the private pages, if any, are a set read once). Grouping
+    the joined rows instead made the database carry each title through the grouping, sorting
+    12,000 rows twice for five common competencies.
     COUNT(*) counts competencies: a credential links a competency once at most (the
     `unique_competency_per_credential` constraint), so no DISTINCT, which would force a sort.
     """
@@ -137,26 +142,34 @@ def ranked_page_ids(competency_ids):
         .query.sql_with_params()
     )
     page = Page._meta
+    private_sql, private_params = "", []
+    restricted = restricted_sections()
+    if restricted:
+        private_sql, private_params = hidden_pages(restricted).query.sql_with_params()
+        private_sql = f"AND c.page_id NOT IN ({private_sql}) "
     sql = (
         f"WITH skill_counts AS ({counts_sql}) "
         f"SELECT c.page_id FROM skill_counts c JOIN {page.db_table} p ON p.{page.pk.column} = c.page_id "
-        "WHERE p.live ORDER BY c.covered DESC, c.depth DESC, p.title ASC, c.page_id ASC"
+        f"WHERE p.live {private_sql}"
+        "ORDER BY c.covered DESC, c.depth DESC, p.title ASC, c.page_id ASC"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, counts_params)
+        cursor.execute(sql, [*counts_params, *private_params])
         return [row[0] for row in cursor.fetchall()]
 
 
 def suggest_pathways(competency_ids):
-    """Live pathways whose live steps, taken together, certify every chosen competency."""
+    """Visible pathways whose visible steps, taken together, certify every chosen competency."""
     from catalog.models import PathwayPage
 
     coverage = {}
-    steps = PathwayStep.objects.filter(
-        page__live=True,
-        microcredential__live=True,
-        microcredential__competency_links__competency_id__in=competency_ids,
-    ).values_list("page_id", "microcredential__competency_links__competency_id", "microcredential_id")
+    hidden = hidden_pages(restricted_sections())
+    steps = (
+        PathwayStep.objects.filter(microcredential__competency_links__competency_id__in=competency_ids)
+        .exclude(page_id__in=hidden)
+        .exclude(microcredential_id__in=hidden)
+        .values_list("page_id", "microcredential__competency_links__competency_id", "microcredential_id")
+    )
     contributing = {}
     for pathway_id, competency_id, credential_id in steps:
         coverage.setdefault(pathway_id, set()).add(competency_id)

@@ -1,26 +1,30 @@
-"""Help for searches that find nothing: a corrected query and popular skills to try."""
+"""Help for searches that find nothing: a corrected query and popular skills to try. Only the
+credentials a learner may see (live and public) count, so neither names a private one."""
 
 import difflib
 import re
 
-from django.core.cache import cache
 from django.db.models import Count
 
-from catalog.models import Competency, MicrocredentialPage
+from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage
+
+from .sql.catalog_cache import AnswerCache
+from .sql.lookups import hidden_pages, restricted_sections, visible_pages
 
 WORD = re.compile(r"[a-z][a-z\-]{2,}")
-VOCABULARY_CACHE_KEY = "search:vocabulary"
 
 
 def vocabulary():
-    """Words from competency statements and credential titles, cached for five minutes."""
-    words = cache.get(VOCABULARY_CACHE_KEY)
-    if words is None:
-        texts = list(Competency.objects.values_list("full_statement", flat=True)[:5000])
-        texts += list(MicrocredentialPage.objects.live().values_list("title", flat=True)[:5000])
-        words = sorted({word for text in texts for word in WORD.findall(text.lower())})
-        cache.set(VOCABULARY_CACHE_KEY, words, 300)
-    return words
+    """Words from competency statements and visible credential titles, cached until the catalog
+    changes (a title made private must stop being suggested at once)."""
+    return AnswerCache().get_or_compute("vocabulary", [], _read_vocabulary)
+
+
+def _read_vocabulary():
+    texts = list(Competency.objects.values_list("full_statement", flat=True)[:5000])
+    titles = visible_pages(MicrocredentialPage, restricted_sections()).values_list("title", flat=True)
+    texts += list(titles[:5000])
+    return sorted({word for text in texts for word in WORD.findall(text.lower())})
 
 
 def did_you_mean(text):
@@ -42,9 +46,11 @@ def did_you_mean(text):
 
 
 def popular_competencies(limit=6):
-    """The competencies certified by the most live credentials."""
+    """The competencies certified by the most visible credentials."""
+    visible_links = MicrocredentialCompetency.objects.exclude(page_id__in=hidden_pages())
     return list(
-        Competency.objects.filter(credential_links__page__live=True)
+        # The annotation counts the links the filter kept (Django reuses the filter's join).
+        Competency.objects.filter(credential_links__in=visible_links)
         .annotate(credentials=Count("credential_links__page", distinct=True))
         .order_by("-credentials", "full_statement")[:limit]
     )

@@ -11,6 +11,7 @@ from catalog.models import Competency, MicrocredentialPage
 from .catalog_search import search_catalog, search_terms
 from .forms import SORTS, parse_search_params
 from .sql import sqlite_ranking
+from .sql.lookups import restricted_sections, visible_pages
 from .suggestions import did_you_mean, popular_competencies
 
 AUTOCOMPLETE_MAX_LENGTH = 100
@@ -69,22 +70,24 @@ def _in_order(queryset, ids):
 
 @require_GET
 def autocomplete(request):
-    """Up to five credentials and five competencies whose names start like the typed text."""
+    """Up to five credentials (live and public) and five competencies whose names start like the
+    typed text."""
     text = search_terms(request.GET.get("q", "")[:AUTOCOMPLETE_MAX_LENGTH])
     if len(text) < 2:
         return JsonResponse({"query": text, "results": []})
+    visible = visible_pages(MicrocredentialPage, restricted_sections())
     if sqlite_ranking.is_sqlite():
         # SQLite's backend ranks with one bm25 subquery per match: seconds for a two-letter
         # prefix in a large catalog. Rank the FTS5 match in one query instead.
         credentials = _in_order(
-            MicrocredentialPage.objects.live(),
+            visible,
             sqlite_ranking.ranked_ids(MicrocredentialPage, text, autocomplete=True, limit=50),
         )[:AUTOCOMPLETE_SIZE]
         competencies = _in_order(
             Competency.objects.all(), sqlite_ranking.ranked_ids(Competency, text, autocomplete=True, limit=50)
         )[:AUTOCOMPLETE_SIZE]
     else:
-        credentials = MicrocredentialPage.objects.live().autocomplete(text)[:AUTOCOMPLETE_SIZE]
+        credentials = visible.autocomplete(text)[:AUTOCOMPLETE_SIZE]
         competencies = get_search_backend().autocomplete(text, Competency)[:AUTOCOMPLETE_SIZE]
     results = [
         {"type": "credential", "label": page.title, "url": page.get_url(request)} for page in credentials

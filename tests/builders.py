@@ -8,7 +8,8 @@ the same validation and publishing path an editor does.
 from decimal import Decimal
 from itertools import count
 
-from wagtail.models import Collection, Locale, Page, Site
+from django.contrib.auth.models import Group
+from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
 
 from catalog.models import (
     CatalogIndexPage,
@@ -138,6 +139,20 @@ def make_pathway(parent, steps, electives_required=0, **fields):
     ]
     parent.add_child(instance=pathway)
     return publish(pathway)
+
+
+def restrict(page, kind):
+    """Put a Wagtail view restriction on `page` (and so on every page below it), as an editor
+    does with the page's Privacy setting: a password, logged-in users only, or some groups."""
+    restriction = PageViewRestriction.objects.create(
+        page=page,
+        restriction_type=kind,
+        password="letmein" if kind == PageViewRestriction.PASSWORD else "",
+    )
+    if kind == PageViewRestriction.GROUPS:
+        group, _ = Group.objects.get_or_create(name="Pilot cohort")
+        restriction.groups.add(group)
+    return restriction
 
 
 # --- CASE 1.0 packages, as dicts, for the importer (catalog/case_import.py) ---

@@ -5,7 +5,14 @@ import pytest
 import requests
 
 from devtools.localstripe_process import running_localstripe
-from tests.builders import make_credential, make_framework, make_partner, make_site
+from tests.builders import (
+    make_credential,
+    make_framework,
+    make_partner,
+    make_pathway,
+    make_site,
+    restrict,
+)
 
 
 @pytest.fixture
@@ -99,6 +106,79 @@ def small_catalog(catalog):
     }
     make_credential(asu, [clean], title="Hidden Data Draft", live=False)
     return {"pages": pages, "competencies": (clean, dashboards, cnc), "partners": (asu, cccs, employer)}
+
+
+# How a credential becomes private: a view restriction on its own page (password, logged-in users,
+# groups), or one on a page above it (its partner's page).
+PRIVACY_KINDS = ["password", "login", "groups", "ancestor"]
+
+
+def build_private_catalog(catalog, kind):
+    """A public credential and a private one that share a skill, each in listings everywhere.
+
+    "Confidential Data Pilot" (Pilot Institute) is the private one, behind a view restriction of
+    `kind`; it alone certifies "Reconcile a quantum ledger", is co-branded with ASU, featured on
+    the home page, required by the public "Data Pathway", and a prerequisite of the public
+    "Open Data Basics" (ASU). "Invitation-only Pathway" (Pilot Institute) is private the same way
+    and stacks the public credential. Nothing public may name either private page.
+    """
+    from wagtail.models import PageViewRestriction
+
+    from catalog.models import Competency
+    from home.models import HomeFeaturedCredential
+
+    home = catalog.get_parent().specific
+    asu = make_partner(catalog, title="Arizona State University")
+    pilot = make_partner(catalog, title="Pilot Institute")
+    framework, _ = make_framework(size=0, title="Workforce Skills")
+    clean = Competency.objects.create(
+        framework=framework, human_coding_scheme="DA.1", full_statement="Clean tabular data"
+    )
+    ledger = Competency.objects.create(
+        framework=framework, human_coding_scheme="QL.1", full_statement="Reconcile a quantum ledger"
+    )
+    secret = make_credential(
+        pilot,
+        [clean, ledger],
+        cobrands=[asu],
+        title="Confidential Data Pilot",
+        short_code="PIL-SECRET-1",
+        summary="A closed pilot of data skills.",
+        level=3,
+        price=Decimal("75"),
+    )
+    public = make_credential(
+        asu,
+        [clean],
+        prerequisites=[secret],
+        title="Open Data Basics",
+        short_code="ASU-OPEN-1",
+        level=1,
+        price=Decimal("25"),
+    )
+    pathway = make_pathway(catalog, [(public, True), (secret, True)], title="Data Pathway")
+    secret_pathway = make_pathway(pilot, [(public, True)], title="Invitation-only Pathway")
+    for index, credential in enumerate([secret, public]):
+        HomeFeaturedCredential.objects.create(page=home, microcredential=credential, sort_order=index)
+    if kind == "ancestor":
+        restrictions = [restrict(pilot, PageViewRestriction.LOGIN)]
+    else:
+        restrictions = [restrict(secret, kind), restrict(secret_pathway, kind)]
+    return {
+        "kind": kind,
+        "public": public,
+        "secret": secret,
+        "pathway": pathway,
+        "secret_pathway": secret_pathway,
+        "partners": (asu, pilot),
+        "competencies": (clean, ledger),
+        "restrictions": restrictions,
+    }
+
+
+@pytest.fixture(params=PRIVACY_KINDS)
+def private_catalog(request, catalog):
+    return build_private_catalog(catalog, request.param)
 
 
 @pytest.fixture(autouse=True)

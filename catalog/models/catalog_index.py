@@ -1,4 +1,4 @@
-"""The catalog's root page, which lists every live credential and pathway published below it."""
+"""The catalog's root page, which lists every live, public credential and pathway below it."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from wagtail.admin.panels import FieldPanel
@@ -10,7 +10,11 @@ from .pathways import PathwayPage
 
 
 class CatalogIndexPage(Page):
-    """The public catalog root: every live microcredential, by title, paginated."""
+    """The public catalog root: every live microcredential, by title, paginated.
+
+    Listings here and on every public page leave out what Wagtail's `public()` does: pages with
+    a view restriction (a password, logged-in users only, some groups) or below one.
+    """
 
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
 
@@ -26,7 +30,13 @@ class CatalogIndexPage(Page):
         verbose_name = "catalog"
 
     def get_credentials(self):
-        return MicrocredentialPage.objects.live().descendant_of(self).for_listing().order_by("title", "pk")
+        return (
+            MicrocredentialPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .for_listing()
+            .order_by("title", "pk")
+        )
 
     def paginate(self, request, queryset):
         paginator = Paginator(queryset, self.per_page)
@@ -40,5 +50,5 @@ class CatalogIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["credentials"] = self.paginate(request, self.get_credentials())
-        context["pathways"] = PathwayPage.objects.live().descendant_of(self).order_by("title")
+        context["pathways"] = PathwayPage.objects.live().public().descendant_of(self).order_by("title")
         return context

@@ -327,12 +327,21 @@ class MicrocredentialPage(Page):
         return self.competency_links.select_related("competency", "competency__framework")
 
     def get_prerequisites(self):
-        return [link.prerequisite for link in self.prerequisite_links.select_related("prerequisite")]
+        """The prerequisites a learner can see (live and public), in the editor's order."""
+        visible = MicrocredentialPage.objects.live().public()
+        links = self.prerequisite_links.filter(prerequisite__in=visible).select_related("prerequisite")
+        return [link.prerequisite for link in links]
 
     def get_pathways(self):
         from .pathways import PathwayPage  # pathways.py imports this module: its steps link here.
 
-        return PathwayPage.objects.live().filter(steps__microcredential=self).distinct().order_by("title")
+        return (
+            PathwayPage.objects.live()
+            .public()
+            .filter(steps__microcredential=self)
+            .distinct()
+            .order_by("title")
+        )
 
     def get_context(self, request, *args, **kwargs):
         from ..structured_data import microcredential_json_ld

@@ -73,10 +73,12 @@ class PathwayPage(Page):
         verbose_name = "pathway"
 
     def get_steps(self):
+        """The steps whose credential a learner can see and take: live and public."""
+        visible = MicrocredentialPage.objects.live().public()
         return list(
-            self.steps.select_related(
-                "microcredential", "microcredential__badge_image", "microcredential__provider"
-            ).prefetch_related("microcredential__badge_image__renditions")
+            self.steps.filter(microcredential__in=visible)
+            .select_related("microcredential", "microcredential__badge_image", "microcredential__provider")
+            .prefetch_related("microcredential__badge_image__renditions")
         )
 
     def get_totals(self, steps=None):
@@ -89,7 +91,7 @@ class PathwayPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        steps = [step for step in self.get_steps() if step.microcredential.live]
+        steps = self.get_steps()
         context["required_steps"] = [s for s in steps if s.required]
         context["elective_steps"] = [s for s in steps if not s.required]
         context["totals"] = self.get_totals(steps)

@@ -7,7 +7,8 @@ kept working beside it, and names the test that proves both give the same answer
 ranking: the same answers as PostgreSQL's). docs/PERFORMANCE.md has the measurements.
 
 - lookups.py: `field__any=Ids(…)`, long id lists as one array parameter (instead of `__in`),
-  and `not_live_pages()` (instead of joining the page table for `live`);
+  and `hidden_pages()` / `visible_pages()`, Wagtail's `live().public()` as a set of ids read
+  once and as path ranges every backend can filter on;
 - postgres_ranking.py: matching and relevance order in one statement on PostgreSQL (instead of
   the database backend's query and three queries of relevance signals);
 - sqlite_ranking.py: FTS5 matches ranked in one pass, with English stemming (instead of the

@@ -4,10 +4,11 @@ What it replaces: nothing in Wagtail, which caches no search answers; it spares 
 ranking and facet statements of this package (and the skills ranking) again for a search
 already answered since the catalog last changed.
 
-A search answer (ranked ids, facet counts) depends only on the published catalog and the
-search index. Both change only when an editor publishes, unpublishes, deletes or renames
-something, when code writes the catalog in bulk (it says so with catalog/signals.py), or when
-the worker updates the search index; search/signals.py calls `bump_catalog_version()` then.
+A search answer (ranked ids, facet counts; the "did you mean" vocabulary) depends only on the
+published catalog, its view restrictions and the search index. They change only when an editor
+publishes, unpublishes, deletes or renames something, or makes a page private or public again;
+when code writes the catalog in bulk (it says so with catalog/signals.py); or when the worker
+updates the search index. search/signals.py calls `bump_catalog_version()` then.
 Answers are cached under keys that include the current version token, so a bump makes every
 older answer unreachable at once, in every process, whatever cache backend is configured (the
 token is read from the database on each request: one primary-key lookup).

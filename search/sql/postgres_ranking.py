@@ -11,13 +11,15 @@ queries over the ranked ids. Here one statement does all of it:
   expression the backend orders by: ts_rank with its weights over the title times the title
   norm, plus ts_rank over the body times 1.0 (`get_index_vectors` and `_build_rank_expression`
   in modelsearch's postgres backend), so the float ranks are the same values;
-- the statement keeps the live matches and sorts them by the two relevance signals (title
-  contains a word, a matching competency is linked), then by rank, then by id descending: the
-  backend's order with `_relevance_order` applied on top. The signals and the live test are
-  sets read once, not joins (see `ranked_ids`).
+- the statement keeps the visible matches (live, and outside every view-restricted section)
+  and sorts them by the two relevance signals (title contains a word, a matching competency is
+  linked), then by rank, then by id descending: the backend's order with `_relevance_order`
+  applied on top. The signals and the visibility test are sets read once, not joins (see
+  `ranked_ids`).
 
-Only plain-text searches of `model.objects.live()` over the whole index (no `fields=`) take
-this path; everything else, and every other backend, keeps using the backend's own query.
+Only plain-text searches of `visible_pages(model, …)` (`live().public()`) over the whole index
+(no `fields=`) take this path; everything else, and every other backend, keeps using the
+backend's own query.
 
 Proof of equal answers: tests/search/test_postgres_ranking.py (PostgreSQL only) compares the
 order with the generic path's (the backend's query, then `_relevance_order`) for eight texts.
@@ -32,14 +34,15 @@ from wagtail.models import Page
 from catalog.models import MicrocredentialCompetency
 
 from .library_internals import is_postgres_search_results
-from .lookups import not_live_pages
+from .lookups import hidden_pages, restricted_sections, visible_pages
 
 # The boost the backend gives the body vector (`get_index_vectors`).
 BODY_BOOST = 1.0
 
 
-def applies(results):
-    """True for a relevance-ordered plain-text search of Wagtail's PostgreSQL database backend."""
+def applies(results, restricted=None):
+    """True for a relevance-ordered plain-text search of Wagtail's PostgreSQL database backend,
+    of the pages visible with the view-restricted sections `restricted` (read now if None)."""
     compiler = getattr(results, "query_compiler", None)
     return (
         connection.vendor == "postgresql"
@@ -47,7 +50,7 @@ def applies(results):
         and isinstance(compiler.query, PlainText)
         and compiler.fields is None
         and compiler.order_by_relevance
-        and searches_live_pages(results)
+        and searches_visible_pages(results, restricted)
     )
 
 
@@ -58,7 +61,7 @@ def _compile(model, expression):
 
 def matches_sql(results):
     """(sql, params) selecting `id` and `rank` of every index entry of the model matching the text
-    (live or not: the caller joins the searched queryset)."""
+    (visible or not: the caller keeps the visible ones)."""
     from wagtail.search.models import IndexEntry
 
     compiler = results.query_compiler
@@ -79,10 +82,10 @@ def matches_sql(results):
     return sql, params
 
 
-def searches_live_pages(results):
-    """True when the searched queryset selects exactly the rows of `model.objects.live()`, the
-    ones `ranked_ids` reproduces (it keeps the live matches itself instead of joining the
-    queryset).
+def searches_visible_pages(results, restricted=None):
+    """True when the searched queryset selects exactly the rows of `visible_pages(model,
+    restricted)`, the ones `ranked_ids` reproduces (it keeps the visible matches itself instead
+    of joining the queryset).
 
     The two querysets' filters and joins are compared as trees, not as compiled SQL: compiling
     both, twice per search, cost about 4 ms of a cold search. Ordering, selected columns and
@@ -90,7 +93,9 @@ def searches_live_pages(results):
     operations (`union`) and `extra(tables=…)` do, so they make the answer False.
     """
     query = results.query_compiler.queryset.query
-    expected = query.model.objects.live().query
+    if restricted is None:
+        restricted = restricted_sections()
+    expected = visible_pages(query.model, restricted).query
     return (
         query.where == expected.where
         and list(query.alias_map) == list(expected.alias_map)
@@ -100,26 +105,30 @@ def searches_live_pages(results):
     )
 
 
-def ranked_ids(results, title_words, competency_ids):
-    """Primary keys of the search's live matches: most `title_words` in the title first, then
+def ranked_ids(results, title_words, competency_ids, restricted=None):
+    """Primary keys of the search's visible matches: most `title_words` in the title first, then
     those linked to one of `competency_ids`, then by the backend's rank, then by id descending.
-    With no `title_words`, the backend's order alone.
+    With no `title_words`, the backend's order alone. `restricted`: the view-restricted sections
+    (search/sql/lookups.py), read now if None.
 
     The matches are not joined to the page table. Joined, PostgreSQL probes the page table's
     primary key once per match and again for its subclass table (it cannot estimate how many
     rows a tsquery matches, so it never picks a hash join): about 15,000 probes, two thirds of
     the statement's time, for a common word. Instead each condition is a small set read once
-    and probed in memory (a "hashed SubPlan"): the pages that are not live (a partial index
-    holds them), the pages whose title contains each word (a trigram index answers
-    `icontains`), the credentials linked to a matching competency. Migration 0003 builds the
-    two indexes; without them the sets are still read once, by a sequential scan.
+    and probed in memory (a "hashed SubPlan"): the hidden pages (those not live, which a partial
+    index holds, and those in a restricted section, a range of the path index each), the pages
+    whose title contains each word (a trigram index answers `icontains`), the credentials
+    linked to a matching competency. Migration 0003 builds the two indexes; without them the
+    sets are still read once, by a sequential scan.
     """
-    if not searches_live_pages(results):
-        raise ValueError("ranked_ids ranks the live pages of a model: search model.objects.live()")
+    if restricted is None:
+        restricted = restricted_sections()
+    if not searches_visible_pages(results, restricted):
+        raise ValueError("ranked_ids ranks the visible pages of a model: search visible_pages(model, …)")
     match_sql, match_params = matches_sql(results)
     order_by = []  # the signals, strongest first, each "CASE WHEN m.id IN (a set) …"
     conditions = []  # their parameters, in the same order
-    not_live_sql, not_live_params = not_live_pages().query.sql_with_params()
+    hidden_sql, hidden_params = hidden_pages(restricted).query.sql_with_params()
     title_hits = []
     for word in title_words:
         sql, params = (
@@ -142,9 +151,9 @@ def ranked_ids(results, title_words, competency_ids):
     order_by += ["m.rank DESC", "m.id DESC"]
     sql = (
         f"WITH search_matches AS MATERIALIZED ({match_sql}) "
-        f"SELECT m.id FROM search_matches m WHERE m.id NOT IN ({not_live_sql}) "
+        f"SELECT m.id FROM search_matches m WHERE m.id NOT IN ({hidden_sql}) "
         f"ORDER BY {', '.join(order_by)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*match_params, *not_live_params, *conditions])
+        cursor.execute(sql, [*match_params, *hidden_params, *conditions])
         return [row[0] for row in cursor.fetchall()]

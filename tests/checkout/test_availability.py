@@ -7,7 +7,6 @@ for staff and refundable from the admin, and enrols nobody."""
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
@@ -23,7 +22,7 @@ from checkout.services import (
     start_checkout,
     start_credit_checkout,
 )
-from tests.builders import make_credential
+from tests.builders import make_credential, restrict
 from tests.checkout.conftest import review_notes
 from tests.checkout.test_payments import pay_in_browser, signed, succeeded_event
 
@@ -34,17 +33,6 @@ pytestmark = pytest.mark.django_db
 def logged_in(client, learner):
     client.force_login(learner)
     return client
-
-
-def restrict(page, kind):
-    restriction = PageViewRestriction.objects.create(
-        page=page,
-        restriction_type=kind,
-        password="letmein" if kind == PageViewRestriction.PASSWORD else "",
-    )
-    if kind == PageViewRestriction.GROUPS:
-        restriction.groups.add(Group.objects.create(name="Pilot cohort"))
-    return restriction
 
 
 RESTRICTIONS = [PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN, PageViewRestriction.GROUPS]

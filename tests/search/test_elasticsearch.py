@@ -14,11 +14,12 @@ import pytest
 from django.core.management import call_command
 from django.http import QueryDict
 from modelsearch.backends.elasticsearch9 import Elasticsearch9SearchBackend
+from wagtail.models import PageViewRestriction
 
 from catalog.models import MicrocredentialPage
 from search.catalog_search import CatalogSearch
 from search.forms import parse_search_params
-from tests.builders import make_credential
+from tests.builders import make_credential, make_partner, restrict
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,26 @@ def test_query_body_for_a_faceted_search(backend):
     # Facet filters are not in the body: the ORM applies them to the matched ids.
     assert "level" not in str(body) and "credit" not in str(body)
     assert {"match": {"_django_content_type": "catalog.MicrocredentialPage"}} in body["bool"]["filter"]
+
+
+def test_query_body_leaves_out_view_restricted_sections(backend, catalog, partner, framework):
+    """A credential behind a view restriction (on it, or on its partner's page) is filtered out by
+    Elasticsearch itself: the searched queryset excludes each restricted section as a range of
+    the indexed `path`, which Elasticsearch can apply (it cannot run a subquery)."""
+    private = make_credential(partner, framework[1][:1])
+    closed = make_partner(catalog, title="Closed Partner")
+    restrict(private, PageViewRestriction.PASSWORD)
+    restrict(closed, PageViewRestriction.LOGIN)
+    search = CatalogSearch(parse_search_params(QueryDict("q=data")))
+    body = backend.search("data", search.base, operator="and").query_compiler.get_query()
+    live, not_private = body["bool"]["filter"][1]["bool"]["must"]
+    assert live == {"term": {"live_filter": True}}
+    sections = not_private["bool"]["must_not"]["bool"]["should"]
+    assert sorted(
+        section["bool"]["must"][0]["range"]["path_filter"]["gte"] for section in sections
+    ) == sorted([private.path, closed.path])
+    completions = backend.autocomplete("dat", search.base).query_compiler.get_query()
+    assert private.path in str(completions) and closed.path in str(completions)
 
 
 def test_autocomplete_query_body_uses_edgengrams(backend):

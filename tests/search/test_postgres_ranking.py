@@ -12,7 +12,7 @@ from search.catalog_search import CatalogSearch
 from search.forms import parse_search_params
 from search.sql import postgres_ranking
 from search.sql.catalog_cache import AnswerCache
-from tests.builders import make_credential
+from tests.builders import make_credential, make_partner, restrict
 
 pytestmark = [
     pytest.mark.django_db,
@@ -89,6 +89,26 @@ def test_order_follows_the_signals_then_the_rank(ranked_catalog):
     assert "unrelated" not in order and len(order) == 8  # and the draft is not there
 
 
+@pytest.mark.parametrize("text", ["data reports", "data", "office"])
+def test_same_order_as_the_generic_path_with_private_credentials(ranked_catalog, catalog, framework, text):
+    """Credentials behind a view restriction, on their page or on their partner's, are left out
+    the same way."""
+    from wagtail.models import PageViewRestriction
+
+    restrict(ranked_catalog["one word in title"], PageViewRestriction.PASSWORD)
+    closed = make_partner(catalog, title="Closed Partner")
+    make_credential(closed, framework[1][:1], title="Data Reports Pilot", summary="Data reports.")
+    restrict(closed, PageViewRestriction.LOGIN)
+    search = search_for(text)
+    assert postgres_ranking.applies(search.base.search(search.terms, operator="and"))
+    ranked = search._match_text()
+    assert ranked == generic_order(search)
+    hidden = {ranked_catalog["one word in title"].pk} | set(
+        closed.get_children().values_list("pk", flat=True)
+    )
+    assert not hidden & set(ranked) and ranked
+
+
 def test_backend_rank_alone_is_the_backends_order(ranked_catalog):
     """Without signal words, the statement orders exactly as the backend's own query."""
     for text in ("data reports", "data", "office"):
@@ -109,7 +129,7 @@ def test_matching_and_ranking_take_two_queries_whatever_the_number_of_matches(
     few = count()
     for number in range(15):
         make_credential(partner, framework[1][:1], title=f"Data Reports {number}")
-    assert count() == few == 2  # matching competencies, then the ranking statement
+    assert count() == few == 3  # restricted sections, matching competencies, the ranking statement
 
 
 def index_definition(name):
@@ -138,7 +158,7 @@ def test_the_statement_reads_sets_instead_of_joining_the_page_table(ranked_catal
         cursor.execute("EXPLAIN " + statement)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Nested Loop" not in plan.split("CTE Scan")[-1]  # after the matches: hashed sets only
-    assert plan.count("hashed SubPlan") >= 3  # not live, title words, linked competencies
+    assert plan.count("hashed SubPlan") >= 3  # hidden pages, title words, linked competencies
 
 
 def test_other_querysets_keep_the_backends_own_query(ranked_catalog):
@@ -152,12 +172,13 @@ def test_other_querysets_keep_the_backends_own_query(ranked_catalog):
 
 
 def test_only_a_search_of_exactly_the_live_rows_takes_the_statement(ranked_catalog):
-    """`searches_live_pages` compares filters and joins, not SQL text: what only orders or
-    selects differently still qualifies; whatever changes the rows does not."""
+    """`searches_visible_pages` compares filters and joins, not SQL text: what only orders or
+    selects differently still qualifies; whatever changes the rows does not. Without view
+    restrictions the visible rows are the live ones."""
     from catalog.models import MicrocredentialPage as Credential
 
     def qualifies(queryset):
-        return postgres_ranking.searches_live_pages(queryset.search("data", operator="and"))
+        return postgres_ranking.searches_visible_pages(queryset.search("data", operator="and"))
 
     assert qualifies(Credential.objects.live())
     assert qualifies(Credential.objects.live().order_by("title"))
@@ -168,3 +189,23 @@ def test_only_a_search_of_exactly_the_live_rows_takes_the_statement(ranked_catal
     assert not qualifies(Credential.objects.live().filter(live=True))  # a second, equal condition
     assert not qualifies(Credential.objects.live()[:5])
     assert not qualifies(Credential.objects.live().extra(tables=["wagtailcore_site"]))
+
+
+def test_with_a_view_restriction_only_the_visible_rows_take_the_statement(ranked_catalog):
+    from wagtail.models import PageViewRestriction
+
+    from catalog.models import MicrocredentialPage as Credential
+    from search.sql.lookups import restricted_sections, visible_pages
+
+    restrict(ranked_catalog["twin 1"], PageViewRestriction.GROUPS)
+    sections = restricted_sections()
+    assert sections == [ranked_catalog["twin 1"].path]
+    for queryset, qualifies in [
+        (visible_pages(Credential, sections), True),
+        (visible_pages(Credential, sections).order_by("title"), True),
+        (Credential.objects.live(), False),  # it would rank the private credential too
+        (visible_pages(Credential, []), False),
+    ]:
+        results = queryset.search("data", operator="and")
+        assert postgres_ranking.searches_visible_pages(results, sections) is qualifies
+        assert postgres_ranking.searches_visible_pages(results) is qualifies  # the sections read afresh
