@@ -43,7 +43,8 @@ run: seed
 	@echo "  Mailbox:      http://$(HOST):$(PORT)/dev/mailbox/   (the site's emails: sign-up confirmation links, receipts)"
 	@echo "  Payments:     localstripe (fake Stripe) on http://127.0.0.1:$(STRIPE_PORT), logs to tmp/localstripe.log;"
 	@echo "                pay with test card 4242 4242 4242 4242, any future expiry, any CVC."
-	@echo "  Background worker (search index and other tasks) logs to tmp/worker.log."
+	@echo "  Background worker (search index, issuer webhooks and other tasks) logs to tmp/worker.log;"
+	@echo "                its safety net for lost deliveries (dispatch_deliveries) to tmp/dispatcher.log."
 	@echo "  Ctrl-C stops the server, the worker and localstripe."
 	@echo ""
 	@mkdir -p tmp
@@ -52,6 +53,7 @@ run: seed
 			--webhook-url http://127.0.0.1:$(PORT)/checkout/stripe/webhook/ \
 			--webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_localstripe_development}" > tmp/localstripe.log 2>&1 & \
 		$(MANAGE) db_worker --queue-name '*' > tmp/worker.log 2>&1 & \
+		$(MANAGE) dispatch_deliveries --every 15 > tmp/dispatcher.log 2>&1 & \
 		STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; install it when missing (needs root and apt).
