@@ -332,6 +332,8 @@ def credential_from_data(data):
         url, identifier = nested.get("url"), identifier or nested.get("id")
     if not isinstance(url, str) or len(url) > Completion._meta.get_field("credential_url").max_length:
         return None
+    if not url.isprintable():  # control characters; PostgreSQL cannot store a NUL
+        return None
     try:
         _url(url)
     except ValidationError:

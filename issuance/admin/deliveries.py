@@ -8,7 +8,7 @@ listing's filters select), which sends it again under the same webhook-id.
 import json
 
 import django_filters
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
@@ -27,6 +27,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from .. import outbox
 from ..models import Delivery, DeliveryStatus, EventType, IssuerEndpoint
+from .ids import database_id
 
 REPLAY_PERMISSION = "issuance.change_delivery"
 
@@ -120,7 +121,7 @@ class ReplayView(View):
     def post(self, request, pk):
         if not can_replay(request.user):
             raise PermissionDenied
-        delivery = get_object_or_404(Delivery, pk=unquote(str(pk)))
+        delivery = get_object_or_404(Delivery, pk=database_id(pk))
         if outbox.replay(Delivery.objects.filter(pk=delivery.pk)):
             messages.success(
                 request, f"Replaying {delivery.message_id}: it goes out again under the same id."
@@ -218,6 +219,6 @@ class DeliveryViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("replay/<str:pk>/", ReplayView.as_view(), name="replay"),
+            path("replay/<int:pk>/", ReplayView.as_view(), name="replay"),
             path("replay-many/", ReplayManyView.as_view(), name="replay_many"),
         ]

@@ -7,7 +7,8 @@ Endpoints are not deleted (their deliveries keep the history); pausing stops the
 """
 
 from django import forms
-from django.contrib.admin.utils import quote, unquote
+from django.conf import settings
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -23,6 +24,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from .. import outbox
 from ..models import DeliveryStatus, IssuerEndpoint
+from .ids import database_id
 
 SECRETS_SESSION_KEY = "issuance_endpoint_secrets"
 ROTATE_ACTION = "issuance.rotate_secret"
@@ -49,6 +51,11 @@ def hand_over_secret(request, endpoint, secret):
     secrets_ = request.session.get(SECRETS_SESSION_KEY, {})
     secrets_[str(endpoint.pk)] = secret
     request.session[SECRETS_SESSION_KEY] = secrets_
+
+
+def callback_url(endpoint):
+    """Where this endpoint's issuer reports credentials later (issuance/callbacks.py)."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("issuer_callback", args=[endpoint.pk])
 
 
 def state_of(endpoint):
@@ -136,7 +143,11 @@ class EndpointInspectView(InspectView):
         ]
 
     def get_field_label(self, field_name, field):
-        return "State" if field_name == "state" else super().get_field_label(field_name, field)
+        labels = {"state": "State", "callback": "Callback URL (for credentials issued later)"}
+        return labels.get(field_name) or super().get_field_label(field_name, field)
+
+    def get_callback_display_value(self):
+        return callback_url(self.object)
 
     def get_state_display_value(self):
         return state_of(self.object)
@@ -154,7 +165,7 @@ class EndpointActionMixin:
     def dispatch(self, request, *args, **kwargs):
         if not can_change(request.user):
             raise PermissionDenied
-        self.endpoint = get_object_or_404(IssuerEndpoint, pk=unquote(str(kwargs["pk"])))
+        self.endpoint = get_object_or_404(IssuerEndpoint, pk=database_id(kwargs["pk"]))
         return super().dispatch(request, *args, **kwargs)
 
     def back(self):
@@ -179,6 +190,7 @@ class SecretView(EndpointActionMixin, WagtailAdminTemplateMixin, TemplateView):
             endpoint=self.endpoint,
             secret=secret,
             inspect_url=reverse("issuer_endpoints:inspect", args=[quote(self.endpoint.pk)]),
+            callback_url=callback_url(self.endpoint),
             **kwargs,
         )
 
@@ -251,6 +263,7 @@ class IssuerEndpointViewSet(ModelViewSet):
         "state",
         "partners",
         "microcredentials",
+        "callback",
         "created_at",
         "secret_rotated_at",
     ]
@@ -263,10 +276,10 @@ class IssuerEndpointViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("secret/<str:pk>/", SecretView.as_view(), name="secret"),
-            path("rotate/<str:pk>/", RotateSecretView.as_view(), name="rotate"),
-            path("pause/<str:pk>/", PauseView.as_view(), name="pause"),
-            path("resume/<str:pk>/", ResumeView.as_view(), name="resume"),
+            path("secret/<int:pk>/", SecretView.as_view(), name="secret"),
+            path("rotate/<int:pk>/", RotateSecretView.as_view(), name="rotate"),
+            path("pause/<int:pk>/", PauseView.as_view(), name="pause"),
+            path("resume/<int:pk>/", ResumeView.as_view(), name="resume"),
         ]
 
 
