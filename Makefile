@@ -9,6 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # localstripe, the fake Stripe server `make run` starts (STRIPE_API_BASE in config/settings/dev.py).
 STRIPE_PORT ?= 8420
+# The reference badge issuer `make run` starts (devtools/issuer_receiver.py); seed_demo points an
+# issuer endpoint at it.
+ISSUER_PORT ?= 8430
 # Parallel test workers (pytest-xdist); "auto" uses every core.
 JOBS ?= auto
 
@@ -34,7 +37,7 @@ migrate: install-test
 	$(MANAGE) migrate --noinput
 
 seed: migrate
-	$(MANAGE) seed_demo
+	DEV_ISSUER_RECEIVER_URL=http://127.0.0.1:$(ISSUER_PORT)/webhooks $(MANAGE) seed_demo
 
 run: seed
 	@echo ""
@@ -43,8 +46,11 @@ run: seed
 	@echo "  Mailbox:      http://$(HOST):$(PORT)/dev/mailbox/   (the site's emails: sign-up confirmation links, receipts)"
 	@echo "  Payments:     localstripe (fake Stripe) on http://127.0.0.1:$(STRIPE_PORT), logs to tmp/localstripe.log;"
 	@echo "                pay with test card 4242 4242 4242 4242, any future expiry, any CVC."
-	@echo "  Background worker (search index and other tasks) logs to tmp/worker.log."
-	@echo "  Ctrl-C stops the server, the worker and localstripe."
+	@echo "  Background worker (search index, issuer webhooks and other tasks) logs to tmp/worker.log;"
+	@echo "                its safety net for lost deliveries (dispatch_deliveries) to tmp/dispatcher.log."
+	@echo "  Badge issuer: a reference receiver on http://127.0.0.1:$(ISSUER_PORT)/ lists the signed webhooks it got"
+	@echo "                and answers each with a credential link (logs to tmp/issuer.log)."
+	@echo "  Ctrl-C stops the server, the worker, the issuer and localstripe."
 	@echo ""
 	@mkdir -p tmp
 	@trap 'kill 0' INT TERM EXIT; \
@@ -52,6 +58,8 @@ run: seed
 			--webhook-url http://127.0.0.1:$(PORT)/checkout/stripe/webhook/ \
 			--webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_localstripe_development}" > tmp/localstripe.log 2>&1 & \
 		$(MANAGE) db_worker --queue-name '*' > tmp/worker.log 2>&1 & \
+		$(MANAGE) dispatch_deliveries --every 15 > tmp/dispatcher.log 2>&1 & \
+		$(BIN)/python -m devtools.issuer_receiver --port $(ISSUER_PORT) --verbose > tmp/issuer.log 2>&1 & \
 		STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; install it when missing (needs root and apt).

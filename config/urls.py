@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
     path("checkout/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    path("", include("issuance.webhook_urls")),  # the issuers' signed callback
     path("", include("checkout.urls")),
     path("", include("issuance.urls")),  # My learning and the credential links
     path("documents/", include(wagtaildocs_urls)),

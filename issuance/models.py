@@ -7,6 +7,7 @@ again under the same webhook id, so an issuer sees each completion once per id h
 retry.
 """
 
+import base64
 import hashlib
 import secrets
 import uuid
@@ -178,7 +179,13 @@ class Completion(models.Model):
 
 
 def new_webhook_secret():
-    return "whsec_" + secrets.token_urlsafe(32)
+    """A Standard Webhooks secret: "whsec_" and 32 random bytes in standard base64.
+
+    Not URL-safe base64: the reference libraries decode the part after the prefix as standard
+    base64, and the standardwebhooks package drops "-" and "_", so such a key would sign with
+    fewer bytes than it holds, or not decode at all.
+    """
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 class IssuerEndpointQuerySet(models.QuerySet):

@@ -170,6 +170,26 @@ TASKS = {
     }
 }
 
+# Issuance webhooks (issuance/delivery.py; each can be set from the environment, docs/OPERATIONS.md
+# "Issuer webhooks"). Seconds before each attempt of a delivery: the Standard Webhooks schedule
+# (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h); after the last attempt
+# fails the delivery is dead-lettered. Each wait is stretched or shortened at random by up to
+# ISSUANCE_RETRY_JITTER (a fraction), so deliveries that failed together do not return together.
+ISSUANCE_RETRY_SCHEDULE = [
+    float(seconds)
+    for seconds in env_list("ISSUANCE_RETRY_SCHEDULE", "0,5,300,1800,7200,18000,36000,50400,72000,86400")
+]
+ISSUANCE_RETRY_JITTER = float(os.environ.get("ISSUANCE_RETRY_JITTER", "0.1"))
+ISSUANCE_DELIVERY_TIMEOUT = float(os.environ.get("ISSUANCE_DELIVERY_TIMEOUT", "10"))  # seconds per attempt
+# A worker that claimed a delivery holds it for the timeout plus this margin; after that the
+# worker is presumed dead and the delivery may be sent again (under the same webhook-id).
+ISSUANCE_LEASE_MARGIN = float(os.environ.get("ISSUANCE_LEASE_MARGIN", "30"))
+# The longest Retry-After (429, 503) honoured, in seconds; a receiver asking more waits this long.
+ISSUANCE_RETRY_AFTER_MAX = float(os.environ.get("ISSUANCE_RETRY_AFTER_MAX", str(24 * 3600)))
+# `manage.py dispatch_deliveries` queues again a delivery that has been due (or whose lease ran
+# out) this many seconds with no worker taking it: its task was lost (a killed worker, a lost enqueue).
+ISSUANCE_REDISPATCH_AFTER = float(os.environ.get("ISSUANCE_REDISPATCH_AFTER", "60"))
+
 WAGTAIL_SITE_NAME = "Microcredential Catalog"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]

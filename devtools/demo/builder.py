@@ -4,6 +4,7 @@ Every step looks for what it would create first (by slug, short code or identifi
 run changes nothing. Generated volume for benchmarks (`--scale`) is written with bulk inserts.
 """
 
+import os
 import random
 import uuid
 from decimal import Decimal
@@ -30,11 +31,15 @@ from catalog.models import (
     PathwayStep,
 )
 from catalog.signals import catalog_changed
+from devtools.issuer_receiver import DEVELOPMENT_SECRET
 from home.models import HomeFeaturedCredential, HomePage
+from issuance.models import IssuerEndpoint
 from partners.models import PartnerPage
 
 from . import content
 from .images import draw_badge, draw_hero, draw_logo, get_or_create_image
+
+DEMO_ISSUER_DESCRIPTION = "Reference issuer (development)"
 
 
 class DemoBuilder:
@@ -239,6 +244,19 @@ class DemoBuilder:
         self.created.append("admin login")
         return True
 
+    def ensure_issuer_endpoint(self):
+        """An issuer endpoint pointing at the development reference receiver that `make run`
+        starts (devtools/issuer_receiver.py), signed with its secret, so a completion recorded
+        in the admin comes back as a credential in My learning."""
+        if IssuerEndpoint.objects.filter(description=DEMO_ISSUER_DESCRIPTION).exists():
+            return
+        IssuerEndpoint.objects.create(
+            url=os.environ.get("DEV_ISSUER_RECEIVER_URL", "http://127.0.0.1:8430/webhooks"),
+            description=DEMO_ISSUER_DESCRIPTION,
+            secret=os.environ.get("ISSUER_RECEIVER_SECRET", DEVELOPMENT_SECRET),
+        )
+        self.created.append("issuer endpoint for the reference receiver")
+
     @transaction.atomic
     def build(self):
         home = self.ensure_home()
@@ -248,6 +266,7 @@ class DemoBuilder:
         credentials = self.ensure_credentials(partners, framework)
         self.ensure_pathways(partners, credentials)
         self.ensure_featured(home, credentials)
+        self.ensure_issuer_endpoint()
         return self.created
 
 
