@@ -47,6 +47,23 @@ SHORT_CODE_VALIDATOR = RegexValidator(
 )
 
 
+def visible_rows(rows, credential_field):
+    """The inline rows (prerequisites, pathway steps) whose credential a visitor can see.
+
+    On a saved page the rows are a queryset and this is one joined query. A preview, or a
+    revision being served, holds them in modelcluster's in-memory FakeQuerySet, which cannot
+    filter by a subquery, so then the database is asked which of the named credentials are live
+    and public.
+    """
+    visible = MicrocredentialPage.objects.live().public()
+    if isinstance(rows, models.QuerySet):
+        return rows.filter(**{f"{credential_field}__in": visible})
+    rows = list(rows)
+    named = {getattr(row, f"{credential_field}_id") for row in rows}
+    shown = set(visible.filter(pk__in=named).values_list("pk", flat=True))
+    return [row for row in rows if getattr(row, f"{credential_field}_id") in shown]
+
+
 class MicrocredentialPage(Page):
     """A short credential a learner can enrol in, pay for and earn."""
 
@@ -328,8 +345,9 @@ class MicrocredentialPage(Page):
 
     def get_prerequisites(self):
         """The prerequisites a learner can see (live and public), in the editor's order."""
-        visible = MicrocredentialPage.objects.live().public()
-        links = self.prerequisite_links.filter(prerequisite__in=visible).select_related("prerequisite")
+        links = visible_rows(self.prerequisite_links.all(), "prerequisite")
+        if isinstance(links, models.QuerySet):
+            links = links.select_related("prerequisite")
         return [link.prerequisite for link in links]
 
     def get_pathways(self):

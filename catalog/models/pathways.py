@@ -9,7 +9,7 @@ from wagtail.search import index
 
 from ..blocks import BaseStreamBlock
 from ..forms import PathwayPageForm
-from .microcredentials import MicrocredentialPage
+from .microcredentials import MicrocredentialPage, visible_rows
 from .vocabulary import ZERO, PathwayOutcome
 
 
@@ -74,12 +74,12 @@ class PathwayPage(Page):
 
     def get_steps(self):
         """The steps whose credential a learner can see and take: live and public."""
-        visible = MicrocredentialPage.objects.live().public()
-        return list(
-            self.steps.filter(microcredential__in=visible)
-            .select_related("microcredential", "microcredential__badge_image", "microcredential__provider")
-            .prefetch_related("microcredential__badge_image__renditions")
-        )
+        steps = visible_rows(self.steps.all(), "microcredential")
+        if isinstance(steps, models.QuerySet):
+            steps = steps.select_related(
+                "microcredential", "microcredential__badge_image", "microcredential__provider"
+            ).prefetch_related("microcredential__badge_image__renditions")
+        return list(steps)
 
     def get_totals(self, steps=None):
         steps = self.get_steps() if steps is None else steps

@@ -107,3 +107,28 @@ def test_more_restrictions_cost_no_more_queries(client, catalog, private_catalog
         restrict(other, PageViewRestriction.PASSWORD)
         restrict(make_credential(asu, private_catalog["competencies"][:1]), PageViewRestriction.LOGIN)
     assert [count_queries(client, url) for url in urls] == before
+
+
+def test_a_preview_or_revision_lists_only_visible_prerequisites_and_steps(partner):
+    """A preview serves the page from memory (modelcluster's FakeQuerySet), which cannot filter
+    by a subquery: this was a 500 in the page editor's preview and on publish."""
+    from tests.builders import make_credential, make_pathway, restrict
+
+    shown = make_credential(partner, title="Shown prerequisite")
+    hidden = make_credential(partner, title="Hidden prerequisite")
+    restrict(hidden, "login")
+    credential = make_credential(partner, prerequisites=[shown, hidden])
+    pathway = make_pathway(partner, [(shown, True), (hidden, True)])
+
+    # As the editor's preview does: the inline rows are set on the page object, not read back.
+    in_memory = credential.get_latest_revision_as_object()
+    in_memory.prerequisite_links = list(credential.prerequisite_links.all())
+    assert not hasattr(in_memory.prerequisite_links.all(), "query")  # really the in-memory path
+    assert [page.pk for page in in_memory.get_prerequisites()] == [shown.pk]
+    assert [page.pk for page in credential.get_prerequisites()] == [shown.pk]
+
+    pathway_in_memory = pathway.get_latest_revision_as_object()
+    pathway_in_memory.steps = list(pathway.steps.all())
+    assert not hasattr(pathway_in_memory.steps.all(), "query")
+    assert [step.microcredential_id for step in pathway_in_memory.get_steps()] == [shown.pk]
+    assert [step.microcredential_id for step in pathway.get_steps()] == [shown.pk]
