@@ -212,6 +212,11 @@ class Enrolment(models.Model):
 
     objects = EnrolmentQuerySet.as_manager()
 
+    # Not in Wagtail's reference index ("Usage" of a page): a learner's record is not a use of
+    # the content, its page links are PROTECTed anyway, and indexing queued one task per save
+    # (docs/PERFORMANCE.md, bench_issuance).
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [

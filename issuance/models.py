@@ -150,6 +150,11 @@ class Completion(models.Model):
 
     objects = CompletionQuerySet.as_manager()
 
+    # Not in Wagtail's reference index ("Usage" of a page): a learner's record is not a use of
+    # the content, its page links are PROTECTed anyway, and indexing queued one task per save
+    # (docs/PERFORMANCE.md, bench_issuance).
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-completed_on", "-pk"]
         constraints = [
@@ -282,6 +287,8 @@ class Delivery(models.Model):
             )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    wagtail_reference_index_ignore = True  # an outbox row, not a use of content (as Completion)
 
     def __str__(self):
         return f"{self.event_type} {self.message_id} to {self.endpoint}"

@@ -189,6 +189,9 @@ ISSUANCE_RETRY_AFTER_MAX = float(os.environ.get("ISSUANCE_RETRY_AFTER_MAX", str(
 # `manage.py dispatch_deliveries` queues again a delivery that has been due (or whose lease ran
 # out) this many seconds with no worker taking it: its task was lost (a killed worker, a lost enqueue).
 ISSUANCE_REDISPATCH_AFTER = float(os.environ.get("ISSUANCE_REDISPATCH_AFTER", "60"))
+# A worker's task that sends due deliveries (a batch at a time) hands over to a fresh task after
+# this many seconds, so that other tasks (search-index updates, emails) get their turn.
+ISSUANCE_DRAIN_SECONDS = float(os.environ.get("ISSUANCE_DRAIN_SECONDS", "5"))
 
 WAGTAIL_SITE_NAME = "Microcredential Catalog"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

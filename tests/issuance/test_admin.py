@@ -1,11 +1,13 @@
 """Staff manage issuer endpoints and watch deliveries under Issuance in the Wagtail admin."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from issuance.delivery import attempt_delivery
 from issuance.models import Delivery, DeliveryStatus, IssuerEndpoint
@@ -142,6 +144,10 @@ def test_replay_many_replays_what_the_filters_select(
 
     rows = [complete(learner, make_credential(partner))[1][0] for _ in range(3)]
     Delivery.objects.filter(pk__in=[rows[0].pk, rows[1].pk]).update(status=DeliveryStatus.DEAD, attempts=3)
+    # The third waits for a retry an hour away (a due one would go out with the others: the
+    # wake-up sends whatever is due).
+    later = timezone.now() + datetime.timedelta(hours=1)
+    Delivery.objects.filter(pk=rows[2].pk).update(next_attempt_at=later, attempts=1)
     query = {"status": "dead", "endpoint": endpoint.pk}
     confirm = staff.get(reverse("deliveries:replay_many"), query).content.decode()
     assert "Send these <strong>2</strong>" in confirm
@@ -150,6 +156,7 @@ def test_replay_many_replays_what_the_filters_select(
     statuses = dict(Delivery.objects.values_list("pk", "status"))
     assert statuses[rows[0].pk] == statuses[rows[1].pk] == DeliveryStatus.DELIVERED
     assert statuses[rows[2].pk] == DeliveryStatus.PENDING  # not selected: untouched
+    assert Delivery.objects.get(pk=rows[2].pk).next_attempt_at == later
     assert {headers["webhook-id"] for headers, _ in receiver.log} == {rows[0].message_id, rows[1].message_id}
 
 
