@@ -114,7 +114,14 @@ def authenticate(request):
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
         IntegrationToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    row.partner_ids = list(row.partners.values_list("pk", flat=True)) or None
+    row.partner_ids = row.scope_partner_ids()
+    if row.partner_ids == []:
+        raise ApiError(
+            403,
+            "Authorization",
+            "This token covers no partner (its partners were removed), so it may read and report "
+            "nothing. Ask staff to give it partners, or all partners, in the admin.",
+        )
     return row
 
 

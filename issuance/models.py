@@ -34,11 +34,20 @@ class IntegrationToken(models.Model):
     PREFIX = "mct_"
 
     name = models.CharField(max_length=100, help_text="Who uses it, e.g. 'Canvas at ASU'.")
+    # Said explicitly, never inferred from an empty partner list: a token whose partners were all
+    # removed (unticked, or their pages deleted) must see nothing, not everything.
+    all_partners = models.BooleanField(
+        "All partners",
+        default=False,
+        help_text="Every partner's credentials, including partners added later. Otherwise only the "
+        "partners ticked below.",
+    )
     partners = models.ManyToManyField(
         "partners.PartnerPage",
         blank=True,
         related_name="integration_tokens",
-        help_text="The partners whose credentials it may read and complete. None: every partner.",
+        help_text="The partners whose credentials it may read and complete (unless All partners is "
+        "ticked). A token with neither is refused (403).",
     )
     token_prefix = models.CharField(max_length=16, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -62,11 +71,18 @@ class IntegrationToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, name, *, partners=(), created_by=None):
+    def issue(cls, name, *, partners=(), all_partners=False, created_by=None):
         """Make a token; returns (row, the token itself), which is never retrievable again."""
+        partners = list(partners)
+        if all_partners and partners:
+            raise ValueError("A token covers all partners or the partners given, not both.")
         token = cls.PREFIX + secrets.token_urlsafe(32)
         row = cls.objects.create(
-            name=name, token_prefix=token[:12], token_hash=cls.hash(token), created_by=created_by
+            name=name,
+            all_partners=all_partners,
+            token_prefix=token[:12],
+            token_hash=cls.hash(token),
+            created_by=created_by,
         )
         row.partners.set(partners)
         return row, token
@@ -74,6 +90,13 @@ class IntegrationToken(models.Model):
     @property
     def is_revoked(self):
         return self.revoked_at is not None
+
+    def scope_partner_ids(self):
+        """The partners whose credentials it covers: None for every partner, else a list of ids
+        (empty: none, and the API refuses the token)."""
+        if self.all_partners:
+            return None
+        return list(self.partners.values_list("pk", flat=True))
 
 
 class IdempotencyRecord(models.Model):

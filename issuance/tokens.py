@@ -6,10 +6,12 @@ from django.utils import timezone
 from .models import IntegrationToken
 
 
-def issue_token(name, partners=(), created_by=None):
+def issue_token(name, partners=(), created_by=None, *, all_partners=False):
     """(row, token): the token is shown to whoever made it once, and never again (only its hash is kept)."""
     with transaction.atomic():
-        return IntegrationToken.issue(name, partners=partners, created_by=created_by)
+        return IntegrationToken.issue(
+            name, partners=partners, all_partners=all_partners, created_by=created_by
+        )
 
 
 def revoke_token(token):
@@ -25,5 +27,7 @@ def revoke_token(token):
 
 
 def scope_label(token):
+    if token.all_partners:
+        return "every partner"
     names = [partner.title for partner in token.partners.all()]
-    return ", ".join(names) if names else "every partner"
+    return ", ".join(names) if names else "no partner (refused until it is given partners)"

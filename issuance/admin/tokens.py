@@ -48,12 +48,24 @@ register_permission_policy(IntegrationToken, TOKEN_POLICY)
 class IntegrationTokenForm(WagtailAdminModelForm):
     class Meta:
         model = IntegrationToken
-        fields = ["name", "partners"]
+        fields = ["name", "all_partners", "partners"]
         widgets = {"partners": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = PartnerPage.objects.order_by("title")
+
+    def clean(self):
+        """A scope said one way: every partner, or the partners ticked; never both, never none."""
+        cleaned = super().clean()
+        every, chosen = cleaned.get("all_partners"), cleaned.get("partners")
+        if every and chosen:
+            self.add_error(
+                "partners", "Untick these partners, or untick All partners: a token covers one or the other."
+            )
+        elif not every and "partners" in cleaned and not chosen:
+            self.add_error("partners", "Tick the partners this token covers, or tick All partners.")
+        return cleaned
 
 
 class IssueTokenView(CreateView):
@@ -61,8 +73,9 @@ class IssueTokenView(CreateView):
     submit_button_label = "Create token"
 
     def save_instance(self):
+        data = self.form.cleaned_data
         row, self.token = issue_token(
-            self.form.cleaned_data["name"], self.form.cleaned_data["partners"], created_by=self.request.user
+            data["name"], data["partners"], created_by=self.request.user, all_partners=data["all_partners"]
         )
         log(instance=row, action="wagtail.create", user=self.request.user)
         return row

@@ -59,3 +59,32 @@ def test_bench_search_seeds_a_catalog_and_reports_every_search():
         else:
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'wagtailsearch_indexentry'")
         assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_issuance_refuses_sqlite_with_a_clear_error():
+    if connection.vendor == "postgresql":
+        pytest.skip("the refusal is SQLite's")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("bench_issuance", deliveries=2, latency=1, intake=1, stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="bench_issuance measures PostgreSQL only")
+def test_bench_issuance_delivers_through_real_workers_and_reports_every_figure():
+    """A tiny run, end to end: the receiver and two db_workers are real child processes."""
+    out = io.StringIO()
+    call_command("bench_issuance", deliveries=12, latency=3, rate=50, intake=3, timeout=90, stdout=out)
+    report = out.getvalue()
+    assert "The receiver saw 18 webhook-ids, each once" in report
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in report.splitlines() if line.startswith("| ")}
+    assert "/s**" in rows["deliveries per second, 2 workers"]
+    latency = rows["completion committed → delivered (healthy receiver)"]
+    intake = next(line for label, line in rows.items() if label.startswith("POST /api/v1/completions/"))
+    for row in (latency, intake):
+        cells = [cell.strip().strip("*") for cell in row.strip("|").split("|")]
+        p50, p95 = float(cells[3]), float(cells[4])
+        assert 0 < p50 <= p95
+    assert "PostgreSQL 1" in report and "machine yardstick" in report

@@ -44,6 +44,25 @@ def test_a_new_token_is_shown_once_and_works(staff, partner):
     assert token not in staff.get(reverse("integration_tokens:edit", args=[row.pk])).content.decode()
 
 
+def test_the_admin_form_wants_all_partners_or_some_never_both_nor_neither(staff, partner):
+    neither = staff.post(reverse("integration_tokens:add"), {"name": "Canvas"})
+    assert "Tick the partners this token covers, or tick All partners" in neither.content.decode()
+    both = staff.post(
+        reverse("integration_tokens:add"), {"name": "Canvas", "all_partners": "on", "partners": [partner.pk]}
+    )
+    assert "a token covers one or the other" in both.content.decode()
+    assert not IntegrationToken.objects.exists()
+    every = staff.post(reverse("integration_tokens:add"), {"name": "Registrar", "all_partners": "on"})
+    assert every.status_code == 200 and "every partner" in every.content.decode()
+    row = IntegrationToken.objects.get()
+    assert row.all_partners and not row.partners.exists()
+    # Editing away every partner of a scoped token is refused too.
+    scoped, _ = IntegrationToken.issue("Moodle", partners=[partner])
+    response = staff.post(reverse("integration_tokens:edit", args=[scoped.pk]), {"name": "Moodle"})
+    assert response.status_code == 200 and "Tick the partners" in response.content.decode()
+    assert list(scoped.partners.all()) == [partner]
+
+
 def test_a_token_needs_a_name(staff):
     response = staff.post(reverse("integration_tokens:add"), {"name": ""})
     assert response.status_code == 200 and not IntegrationToken.objects.exists()
@@ -78,14 +97,14 @@ def test_revoking_stops_the_token_and_shows_in_the_list(staff, partner):
 
 
 def test_tokens_are_never_deleted(staff):
-    row, _ = IntegrationToken.issue("Moodle")
+    row, _ = IntegrationToken.issue("Moodle", all_partners=True)
     assert staff.get(reverse("integration_tokens:delete", args=[row.pk])).status_code in (302, 403)
     assert staff.post(reverse("integration_tokens:delete", args=[row.pk])).status_code in (302, 403)
     assert IntegrationToken.objects.filter(pk=row.pk).exists()
 
 
 def test_last_use_is_listed(staff):
-    row, token = IntegrationToken.issue("Moodle")
+    row, token = IntegrationToken.issue("Moodle", all_partners=True)
     roster_status(token)
     row.refresh_from_db()
     assert row.last_used_at is not None

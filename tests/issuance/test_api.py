@@ -306,9 +306,24 @@ def test_a_credential_of_another_partner_looks_exactly_like_an_unknown_one(setti
         == too_long.json()
         == {"errors": {"credential": "No credential with this code."}}
     )
-    # A token without partners covers every partner.
-    _, everything = IntegrationToken.issue("Registrar")
+    # A token for all partners covers every partner.
+    _, everything = IntegrationToken.issue("Registrar", all_partners=True)
     assert api(everything).get("/api/v1/enrolments/", {"credential": "CCCS-MF-120"}).status_code == 200
+
+
+def test_a_token_whose_partners_were_all_removed_sees_nothing(setting, asu_token):
+    """It used to fall back to "every partner": an empty partner list is no longer a scope."""
+    row = IntegrationToken.objects.get(name="Canvas at ASU")
+    row.partners.clear()  # as unticking them, or deleting the partner's page, does
+    client = api(asu_token)
+    for response in (
+        client.get("/api/v1/enrolments/", {"credential": "ASU-PM-101"}),
+        client.get("/api/v1/enrolments/", {"credential": "CCCS-MF-120"}),
+        post(client, report()),
+    ):
+        assert response.status_code == 403
+        assert "covers no partner" in response.json()["errors"]["Authorization"]
+    assert not Completion.objects.exists()
 
 
 def test_the_roster_only_answers_get(setting, asu_token):

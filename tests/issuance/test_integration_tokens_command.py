@@ -39,27 +39,37 @@ def test_add_prints_a_working_token_once_and_stores_only_its_hash(partner):
     assert "last used" in listing and token not in listing
 
 
-def test_several_partners_or_none(catalog):
+def test_several_partners_or_all_partners(catalog):
     first, second = make_partner(catalog, title="First U"), make_partner(catalog, title="Second U")
     run("add", "Both", "--partner", first.slug, "--partner", second.slug)
-    run("add", "Everyone")
+    out, _ = run("add", "Everyone", "--all-partners")
+    assert "(every partner)" in out
     both, everyone = IntegrationToken.objects.order_by("pk")
-    assert set(both.partners.all()) == {first, second} and not everyone.partners.exists()
+    assert set(both.partners.all()) == {first, second} and not both.all_partners
+    assert everyone.all_partners and not everyone.partners.exists()
     assert "every partner" in run("list")[0]
+
+
+def test_the_scope_must_be_said_one_way(partner):
+    with pytest.raises(CommandError, match="--partner SLUG .*or --all-partners"):
+        run("add", "Canvas")
+    with pytest.raises(CommandError, match="not both"):
+        run("add", "Canvas", "--partner", partner.slug, "--all-partners")
+    assert not IntegrationToken.objects.exists()
 
 
 def test_an_unknown_partner_or_an_empty_name_makes_no_token(partner):
     with pytest.raises(CommandError, match="No partner with the slug 'nope'"):
         run("add", "Canvas", "--partner", "nope")
     with pytest.raises(CommandError, match="name"):
-        run("add", "   ")
+        run("add", "   ", "--all-partners")
     with pytest.raises(CommandError, match="longer than 100"):
-        run("add", "x" * 101)
+        run("add", "x" * 101, "--all-partners")
     assert not IntegrationToken.objects.exists()
 
 
 def test_revoke_stops_the_token(partner):
-    out, _ = run("add", "Moodle")
+    out, _ = run("add", "Moodle", "--all-partners")
     token = out.splitlines()[-1]
     row = IntegrationToken.objects.get()
     assert "Revoked token" in run("revoke", str(row.pk))[0]
@@ -72,3 +82,19 @@ def test_revoke_stops_the_token(partner):
     for missing in ("999999", str(2**63)):
         with pytest.raises(CommandError, match="No integration token"):
             run("revoke", missing)
+
+
+def test_the_migration_keeps_existing_partnerless_tokens_covering_every_partner(partner):
+    """Tokens made before `all_partners` existed with no partners covered every partner; the
+    migration says so explicitly, and leaves scoped tokens scoped."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("issuance.migrations.0002_token_all_partners")
+    old_everyone, _ = IntegrationToken.issue("Registrar")  # as such a token was stored
+    scoped, _ = IntegrationToken.issue("Canvas", partners=[partner])
+    migration.keep_partnerless_tokens_covering_every_partner(apps, None)
+    old_everyone.refresh_from_db()
+    scoped.refresh_from_db()
+    assert old_everyone.all_partners and not scoped.all_partners

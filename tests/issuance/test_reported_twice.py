@@ -40,7 +40,7 @@ def staff(site_tree):
 
 @pytest.fixture
 def lms(enrolment):
-    _, token = IntegrationToken.issue("Canvas")
+    _, token = IntegrationToken.issue("Canvas", all_partners=True)
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 

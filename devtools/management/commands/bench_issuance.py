@@ -213,7 +213,7 @@ class Command(BaseCommand):
         """POST /api/v1/completions/ through Django's test client, one request per enrolment;
         the workers deliver meanwhile, as they would in production."""
         self.stdout.write(f"Posting {len(enrolments)} completions to the API…")
-        _, token = issue_token("Benchmark LMS")
+        _, token = issue_token("Benchmark LMS", all_partners=True)
         client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
         url = reverse("api_completions")
         timings, queries = [], 0

@@ -8,7 +8,8 @@ from partners.models import PartnerPage
 class Command(BaseCommand):
     help = (
         "Manage the tokens LMSs and assessment platforms use for the integration API (docs/API.md). "
-        "`add NAME [--partner SLUG ...]` prints the new token once (only its hash is stored); "
+        "`add NAME (--partner SLUG ... | --all-partners)` prints the new token once (only its hash is "
+        "stored); "
         "`list` shows every token; `revoke ID` stops one working at once."
     )
 
@@ -21,8 +22,13 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="SLUG",
-            help="Limit it to the credentials this partner offers (its page's slug); repeat for more. "
-            "Without it, the token covers every partner.",
+            help="Limit it to the credentials this partner offers (its page's slug); repeat for more.",
+        )
+        add.add_argument(
+            "--all-partners",
+            action="store_true",
+            help="Cover every partner's credentials, including partners added later. Give this or "
+            "--partner, not both.",
         )
         actions.add_parser(
             "list", help="List tokens: id, name, prefix, partners, created, last used, revoked."
@@ -33,7 +39,14 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, f"handle_{action}")(**options)
 
-    def handle_add(self, name, partner, **options):
+    def handle_add(self, name, partner, all_partners, **options):
+        if all_partners and partner:
+            raise CommandError("Give --partner SLUG or --all-partners, not both.")
+        if not all_partners and not partner:
+            raise CommandError(
+                "Say which partners the token covers: --partner SLUG (repeatable), or --all-partners "
+                "for every partner."
+            )
         name = name.strip()
         if not name:
             raise CommandError("Give the token a name, e.g. 'Canvas at ASU'.")
@@ -41,7 +54,7 @@ class Command(BaseCommand):
         if len(name) > max_length:
             raise CommandError(f"The name is longer than {max_length} characters.")
         partners = [self.partner(slug) for slug in dict.fromkeys(partner)]
-        row, token = issue_token(name, partners=partners)
+        row, token = issue_token(name, partners=partners, all_partners=all_partners)
         self.stdout.write(f"Token {row.pk} for {row.name} ({scope_label(row)}):")
         self.stdout.write(token)
         self.stderr.write(self.style.WARNING("Copy it now: it is not stored and cannot be shown again."))
