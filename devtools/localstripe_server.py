@@ -13,10 +13,9 @@ What this launcher adds to plain `localstripe`, and why:
   The fake's confirmCardPayment() never sends the card the learner typed (it only simulates
   3-D Secure), so a browser purchase cannot succeed or be declined by card number. The patch
   sends the card to the extra route /_config/devtools/payment_intents/<id>/confirm_card, which
-  checks the client secret, creates
-  the PaymentMethod, attaches it and confirms — then 3-D Secure cards get localstripe's own
-  authentication dialog. The app only reads STRIPE_JS_URL, so with Stripe's real Stripe.js
-  nothing here is used.
+  checks the client secret, creates the PaymentMethod, attaches it and confirms — then 3-D
+  Secure cards get localstripe's own authentication dialog. The app only reads STRIPE_JS_URL,
+  so with Stripe's real Stripe.js nothing here is used.
 
 Usage: python -m devtools.localstripe_server --port 8420 [--webhook-url URL --webhook-secret S]
 """
