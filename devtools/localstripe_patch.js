@@ -79,7 +79,7 @@
       return;
     }
     const row = document.createElement('div');
-    Object.assign(row.style, {display: 'flex', alignItems: 'center', gap: '0.75em'});
+    Object.assign(row.style, {display: 'flex', alignItems: 'center', gap: '0.5em'});
     const make = (name, placeholder, label, autocomplete, width) => {
       const input = document.createElement('input');
       input.type = 'text';
@@ -93,10 +93,14 @@
       row.appendChild(input);
       return input;
     };
-    row.appendChild(cardIcon());
+    const icon = row.appendChild(cardIcon());
     const number = make('cardnumber', '1234 1234 1234 1234', 'Card number', 'cc-number');
-    const expiry = make('exp-date', 'MM / YY', 'Expiration date (MM / YY)', 'cc-exp', '5.5em');
-    const cvc = make('cvc', 'CVC', 'Security code (CVC)', 'cc-csc', '3.5em');
+    const expiry = make('exp-date', 'MM / YY', 'Expiration date (MM / YY)', 'cc-exp', '4.75em');
+    const cvc = make('cvc', 'CVC', 'Security code (CVC)', 'cc-csc', '3em');
+    // On a phone the whole number needs the icon's room.
+    new ResizeObserver(() => {
+      icon.style.display = row.clientWidth < 330 ? 'none' : '';
+    }).observe(row);
     this._inputs = {number, expiry, cvc};
 
     const update = (event) => {

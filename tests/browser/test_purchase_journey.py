@@ -57,6 +57,7 @@ def test_sign_up_and_buy_a_credential_with_credit(
     page.get_by_role("link", name="Create an account").click()
     axe_check(page)
     page.get_by_label("Email address").fill("new.learner@example.org")
+    expect(page.get_by_text("Use at least 8 characters")).to_be_visible()  # the rules, in our words
     page.get_by_label(re.compile(r"^Password\W*$")).fill("Correct-Horse-42")  # the label ends with a "*"
     page.get_by_label(re.compile("^Password confirmation")).fill("Correct-Horse-42")
     page.get_by_role("button", name="Create account").click()
@@ -72,8 +73,11 @@ def test_sign_up_and_buy_a_credential_with_credit(
     axe_check(page)
     page.get_by_role("button", name="Confirm and continue").click()
 
-    # Back on the credential page, logged in: enrol with the credit conversion.
+    # Back on the credential page, logged in and told so: enrol with the credit conversion.
     expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
+    expect(page.get_by_role("status")).to_have_text(
+        "Your email address is confirmed. You are signed in as new.learner@example.org."
+    )
     axe_check(page)
     # The button names what will be charged, as the credit box is ticked and unticked.
     expect(page.get_by_role("button", name=re.compile("^Enrol"))).to_have_accessible_name("Enrol — $25")
