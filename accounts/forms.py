@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
     BaseUserCreationForm,
@@ -22,7 +22,40 @@ class NormalizedEmailField(forms.EmailField):
         return normalize_email_address(super().to_python(value))
 
 
-class SignupForm(BaseUserCreationForm):
+def password_rules():
+    """AUTH_PASSWORD_VALIDATORS in the site's words, one sentence instead of Django's list of
+    "Your password can't…" bullets. Read from the configured validators, so it stays true when
+    they change; a validator this does not know keeps its own help text."""
+    rules, others = [], []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            rules.insert(0, f"at least {validator.min_length} characters")
+        elif isinstance(validator, password_validation.CommonPasswordValidator):
+            rules.append("not a common password")
+        elif isinstance(validator, password_validation.NumericPasswordValidator):
+            rules.append("not only numbers")
+        elif isinstance(validator, password_validation.UserAttributeSimilarityValidator):
+            rules.append("not too close to your name or email address")
+        else:
+            others.append(validator.get_help_text())
+    if len(rules) > 1:
+        rules = [f"{', '.join(rules[:-1])} and {rules[-1]}"]
+    return " ".join([f"Use {rule}." for rule in rules] + others)
+
+
+class PasswordRulesMixin:
+    """Say what a new password needs in one line (see password_rules)."""
+
+    new_password_field = "password1"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.new_password_field].help_text = password_rules()
+        confirmation = self.new_password_field[:-1] + "2"
+        self.fields[confirmation].help_text = "Type the same password again, to be sure it is what you meant."
+
+
+class SignupForm(PasswordRulesMixin, BaseUserCreationForm):
     """Sign up with an email address and a password (entered twice).
 
     A taken address is not an error here: the form answers the same for every address and
@@ -115,10 +148,12 @@ class EmailPasswordResetForm(PasswordResetForm):
         return (user for user in users if user.has_usable_password())
 
 
-class ConfirmingSetPasswordForm(SetPasswordForm):
+class ConfirmingSetPasswordForm(PasswordRulesMixin, SetPasswordForm):
     """Choosing a new password from a reset link also confirms the address: the link reached it.
     It is the way out for the owner of an address someone else signed up with: the reset
     replaces the stranger's password and voids their confirmation links (accounts.tokens)."""
+
+    new_password_field = "new_password1"
 
     def save(self, commit=True):
         user = super().save(commit=False)

@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, resolve_url
@@ -104,6 +105,7 @@ class ConfirmEmailView(TemplateView):
         self.user.mark_email_verified()
         login(request, self.user, backend="accounts.backends.EmailBackend")
         request.session.pop(UNCONFIRMED_SESSION_KEY, None)
+        messages.success(request, f"Your email address is confirmed. You are signed in as {self.user.email}.")
         return redirect(_safe_next(request))
 
 

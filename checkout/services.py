@@ -56,6 +56,21 @@ def price_lines(credential, include_enrolment=True, include_credit=False):
     return lines
 
 
+def checkout_total(credential, include_credit=False):
+    """What enrolling charges, with or without the credit conversion: the enrol button shows it."""
+    return sum((line.amount for line in price_lines(credential, include_credit=include_credit)), Decimal("0"))
+
+
+def unpaid_order_for(user, credential):
+    """The learner's newest unpaid order with a line for this credential that can still be paid,
+    or None: the credential page points to it instead of letting it be forgotten."""
+    orders = Order.objects.filter(user=user, status=OrderStatus.PENDING, lines__microcredential=credential)
+    for order in orders.distinct().order_by("-created_at")[:5]:
+        if not order_problem(order):
+            return order
+    return None
+
+
 def pending_order_for(user, credential, kinds):
     """The learner's unpaid order for exactly these kinds of line of this credential, or None.
 

@@ -8,8 +8,9 @@ action that moves money is a refund, for users with the "Can refund orders" perm
 """
 
 from django.contrib.auth.models import Permission
+from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -45,6 +46,10 @@ register_permission_policy(PaymentEvent, ReadOnlyPermissionPolicy(PaymentEvent))
 
 class OrderIndexView(IndexView):
     refund_url_name = None
+
+    def _get_title_column(self, field_name, *args, **kwargs):
+        # The class that checkout/static/checkout/admin.css keeps unsqueezed on a phone.
+        return super()._get_title_column(field_name, *args, classname="order-number", **kwargs)
 
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
@@ -257,6 +262,11 @@ class CheckoutViewSetGroup(ViewSetGroup):
     menu_icon = "form"
     menu_label = "Sales"
     menu_name = "sales"
+
+
+@hooks.register("insert_global_admin_css")
+def orders_listing_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("checkout/admin.css"))
 
 
 @hooks.register("register_admin_viewset")

@@ -7,18 +7,21 @@ What this launcher adds to plain `localstripe`, and why:
   --store), starts empty, and listens on 127.0.0.1 only.
 - A webhook endpoint registered at start (--webhook-url, --webhook-secret). localstripe holds
   endpoints in memory only, so `make run` would otherwise lose it on every restart.
-- A patched fake Stripe.js at /js.stripe.com/v3/devtools/. The fake's confirmCardPayment()
-  never sends the card the learner typed (it only simulates 3-D Secure), so a browser purchase
-  cannot succeed or be declined by card number. The patch sends the card to the extra route
-  /_config/devtools/payment_intents/<id>/confirm_card, which checks the client secret, creates
-  the PaymentMethod, attaches it and confirms — then 3-D Secure cards get localstripe's own
-  authentication dialog. The app only reads STRIPE_JS_URL, so with Stripe's real Stripe.js
-  nothing here is used.
+- A patched fake Stripe.js at /js.stripe.com/v3/devtools/ (devtools/localstripe_patch.js). The
+  fake's card form is five raw inputs that cannot take a card number typed with spaces or a
+  four-digit year; the patch draws Stripe's one-row Card Element instead (number, MM / YY, CVC).
+  The fake's confirmCardPayment() never sends the card the learner typed (it only simulates
+  3-D Secure), so a browser purchase cannot succeed or be declined by card number. The patch
+  sends the card to the extra route /_config/devtools/payment_intents/<id>/confirm_card, which
+  checks the client secret, creates the PaymentMethod, attaches it and confirms — then 3-D
+  Secure cards get localstripe's own authentication dialog. The app only reads STRIPE_JS_URL,
+  so with Stripe's real Stripe.js nothing here is used.
 
 Usage: python -m devtools.localstripe_server --port 8420 [--webhook-url URL --webhook-secret S]
 """
 
 import argparse
+import datetime
 import os
 import pickle
 import socket
@@ -71,6 +74,10 @@ def check_card(card):
         raise card_error("Your card's expiration month is invalid.", "invalid_expiry_month")
     if not values["exp_year"].isdigit() or len(values["exp_year"]) not in (2, 4):
         raise card_error("Your card's expiration year is incomplete.", "incomplete_expiry")
+    year = int(values["exp_year"]) + (2000 if len(values["exp_year"]) == 2 else 0)
+    today = datetime.date.today()
+    if (year, int(values["exp_month"])) < (today.year, today.month):
+        raise card_error("Your card's expiration year is in the past.", "invalid_expiry_year_past")
     if len(values["cvc"]) != 3 or not values["cvc"].isdigit():
         raise card_error("Your card's security code is incomplete.", "incomplete_cvc")
     return values

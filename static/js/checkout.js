@@ -7,9 +7,17 @@
     return;
   }
   const stripe = Stripe(form.dataset.publishableKey);
-  const card = stripe.elements().create("card");
+  // One row (number, MM / YY, CVC) and no postal code: we do not ask for a billing address.
+  const card = stripe.elements().create("card", {
+    hidePostalCode: true,
+    style: {base: {fontSize: "16px", fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"}},
+  });
   card.mount("#card-element");
   const errors = document.getElementById("card-errors");
+  // Stripe reports a part left incomplete or invalid as the learner types; show it straight away.
+  card.on("change", function (event) {
+    errors.textContent = event.error ? event.error.message : "";
+  });
   const button = document.getElementById("pay-button");
   const label = button.textContent;
 

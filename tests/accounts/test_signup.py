@@ -221,3 +221,33 @@ def test_accounts_staff_create_in_the_admin_count_as_confirmed(client, site_tree
     )
     assert response.status_code == 302, response.context["form"].errors
     assert get_user_model().objects.get(email="editor@example.edu").email_verified
+
+
+def test_the_sign_up_form_states_the_password_rules_in_one_line(client, site_tree, settings):
+    page = client.get(reverse("accounts:signup")).content.decode()
+    assert (
+        "Use at least 8 characters, not too close to your name or email address, not a common password "
+        "and not only numbers." in page
+    )
+    assert (
+        "Your password can’t" not in page and "<ul>" not in page.split('id="id_password1_helptext"')[1][:200]
+    )
+    # The rules follow the configured validators (Django clears its cache of them on the change).
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": 12},
+        }
+    ]
+    assert "Use at least 12 characters." in client.get(reverse("accounts:signup")).content.decode()
+
+
+def test_confirming_says_what_happened(client, site_tree):
+    sign_up(client, "new.learner@example.org")
+    done = client.get(reverse("accounts:signup_done")).content.decode()
+    assert "Check your email" in done
+    [message] = mail.outbox
+    landed = client.get(confirm(client, link_in(message)).url)
+    assert "Your email address is confirmed. You are signed in as new.learner@example.org." in (
+        landed.content.decode()
+    )

@@ -18,13 +18,22 @@ from tests.builders import make_credential
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def type_card(page, number):
+def card_fields(page):
     card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("30")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("85281")
+    return (
+        card.get_by_label("Card number"),
+        card.get_by_label("Expiration date"),
+        card.get_by_label("Security code"),
+    )
+
+
+def type_card(page, number, expiry, cvc):
+    """Type as a person does into Stripe's Card Element: click the number, then keep typing —
+    focus moves on to the expiry and the CVC as each part is complete."""
+    card_fields(page)[0].click()
+    page.keyboard.type(number)
+    page.keyboard.type(expiry)
+    page.keyboard.type(cvc)
 
 
 def test_sign_up_and_buy_a_credential_with_credit(
@@ -48,6 +57,7 @@ def test_sign_up_and_buy_a_credential_with_credit(
     page.get_by_role("link", name="Create an account").click()
     axe_check(page)
     page.get_by_label("Email address").fill("new.learner@example.org")
+    expect(page.get_by_text("Use at least 8 characters")).to_be_visible()  # the rules, in our words
     page.get_by_label(re.compile(r"^Password\W*$")).fill("Correct-Horse-42")  # the label ends with a "*"
     page.get_by_label(re.compile("^Password confirmation")).fill("Correct-Horse-42")
     page.get_by_role("button", name="Create account").click()
@@ -63,21 +73,53 @@ def test_sign_up_and_buy_a_credential_with_credit(
     axe_check(page)
     page.get_by_role("button", name="Confirm and continue").click()
 
-    # Back on the credential page, logged in: enrol with the credit conversion.
+    # Back on the credential page, logged in and told so: enrol with the credit conversion.
     expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
+    expect(page.get_by_role("status")).to_have_text(
+        "Your email address is confirmed. You are signed in as new.learner@example.org."
+    )
     axe_check(page)
+    # The button names what will be charged, as the credit box is ticked and unticked.
+    expect(page.get_by_role("button", name=re.compile("^Enrol"))).to_have_accessible_name("Enrol — $25")
     page.get_by_label(re.compile("Add academic credit now")).check()
-    page.get_by_role("button", name="Enrol — $25").click()
+    expect(page.get_by_role("button", name=re.compile("^Enrol"))).to_have_accessible_name("Enrol — $425")
+    page.get_by_label(re.compile("Add academic credit now")).uncheck()
+    expect(page.get_by_role("button", name=re.compile("^Enrol"))).to_have_accessible_name("Enrol — $25")
+    page.get_by_label(re.compile("Add academic credit now")).check()
+    page.get_by_role("button", name="Enrol — $425").click()
 
     expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
     expect(page.locator(".order-summary")).to_contain_text("$425")
-    type_card(page, "4000000000000341")
+    # Stripe's one-row card form, not localstripe's raw inputs.
+    number, expiry, cvc = card_fields(page)
+    expect(number).to_have_attribute("placeholder", "1234 1234 1234 1234")
+    expect(expiry).to_have_attribute("placeholder", "MM / YY")
+    expect(cvc).to_have_attribute("placeholder", "CVC")
+    expect(page.locator("#card-element")).not_to_contain_text("localstripe")
+    assert len({round(field.bounding_box()["y"]) for field in (number, expiry, cvc)}) == 1
+    type_card(page, "4000 0000 0000 0341", "12 / 30", "123")
+    expect(number).to_have_value("4000 0000 0000 0341")
+    expect(expiry).to_have_value("12 / 30")
+    expect(cvc).to_have_value("123")
     page.get_by_role("button", name="Pay $425").click()
     expect(page.locator("#card-errors")).to_have_text("Your card was declined.")
     assert Order.objects.get().status == OrderStatus.PENDING and not Enrolment.objects.exists()
     page.screenshot(path=str(tmp_path / "declined.png"), full_page=True)
 
-    type_card(page, "4242424242424242")
+    # The credential page reminds the learner of the unpaid order and links to it.
+    page.goto(live_server.url + course.url)
+    order = Order.objects.get()
+    expect(page.locator(".enrol-box")).to_contain_text(
+        f"You have an unpaid order for this credential: {order.number}, $425"
+    )
+    page.get_by_role("link", name=f"Pay for order {order.number}").click()
+
+    # Another card; the expiry typed with a four-digit year and no spaces.
+    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    type_card(page, "4242 4242 4242 4242", "12/2030", "321")
+    expect(number).to_have_value("4242 4242 4242 4242")
+    expect(expiry).to_have_value("12 / 30")
+    expect(cvc).to_have_value("321")
     page.get_by_role("button", name="Pay $425").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you — payment received")
     expect(page.get_by_role("status")).to_contain_text("card ending 4242")
