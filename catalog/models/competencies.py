@@ -22,10 +22,19 @@ class CompetencyFramework(models.Model):
         help_text="The CFDocument identifier (a UUID). Filled in by the CASE importer.",
     )
     case_uri = models.URLField("CASE URI", max_length=500, blank=True)
+    # Off for new frameworks: a CASE import can bring hundreds of items that no credential uses
+    # (a state's maths standards); staff choose which frameworks employers browse.
+    show_on_skills_page = models.BooleanField(
+        "show on the skills page",
+        default=False,
+        help_text="List this framework on the public “Find credentials by skill” page. Only its "
+        "competencies that live, public credentials certify are listed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
         FieldPanel("title"),
+        FieldPanel("show_on_skills_page"),
         FieldRowPanel([FieldPanel("publisher"), FieldPanel("version")]),
         FieldPanel("description"),
         MultiFieldPanel([FieldPanel("case_identifier"), FieldPanel("case_uri")], heading="CASE"),
