@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
@@ -66,11 +66,7 @@ def competency_picker(find, chosen_ids=()):
     """
     competencies = certified_competencies().select_related("framework")
     if find:
-        competencies = competencies.filter(
-            Q(full_statement__icontains=find)
-            | Q(abbreviated_statement__icontains=find)
-            | Q(human_coding_scheme__istartswith=find)
-        )
+        competencies = competencies.matching(find)
     listed = list(
         competencies.exclude(pk__in=chosen_ids).order_by(
             "framework__title", "framework_id", "sort_order", "human_coding_scheme", "pk"
