@@ -2,17 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from catalog.models import Competency, MicrocredentialCompetency
+from catalog.models import Competency
 from spreadsheets.cells import csv_writer
 
 from .serializers import competency_dict, coverage_dict
 from .skills import SkillsSearchError, parse_competency_ids, skills_search
-from .sql.lookups import hidden_pages
+from .suggestions import certified_competencies
 
 API_MAX_PER_PAGE = 100
 PICKER_LIMIT = 200
@@ -48,15 +47,6 @@ class Picker:
         return len(self.frameworks) == 1
 
 
-def certified_competencies():
-    """The competencies an employer can look for: certified by a live, public credential (any
-    other would find nothing), in a framework staff show on the skills page."""
-    certifying = MicrocredentialCompetency.objects.filter(competency=OuterRef("pk")).exclude(
-        page_id__in=hidden_pages()
-    )
-    return Competency.objects.filter(Exists(certifying), framework__show_on_skills_page=True)
-
-
 def competency_picker(find, chosen_ids=()):
     """Frameworks with their certified competencies in hierarchy order, optionally narrowed by
     text, each under its ancestors.
@@ -64,7 +54,10 @@ def competency_picker(find, chosen_ids=()):
     The chosen competencies are left out: the page lists them on their own, whatever `find`
     shows, so that narrowing the list never drops a skill already ticked.
     """
-    competencies = certified_competencies().select_related("framework")
+    # Only what a search would find, in the frameworks staff show on the skills page.
+    competencies = (
+        certified_competencies().filter(framework__show_on_skills_page=True).select_related("framework")
+    )
     if find:
         competencies = competencies.matching(find)
     listed = list(
@@ -141,6 +134,8 @@ def skills_page(request):
             "error": error,
             "chosen_ids": ids,
             "chosen": result.competencies if result else [],
+            "chosen_from_several_frameworks": result
+            and len({c.framework_id for c in result.competencies}) > 1,
             "result": result,
             "picker": competency_picker(find, ids),
             "picker_limit": PICKER_LIMIT,

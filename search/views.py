@@ -15,7 +15,7 @@ from .forms import SORTS, parse_search_params
 from .page_matches import match_pathways_and_partners
 from .sql import sqlite_ranking
 from .sql.lookups import restricted_sections, visible_pages
-from .suggestions import did_you_mean, popular_competencies
+from .suggestions import certified_competencies, did_you_mean, popular_competencies
 
 AUTOCOMPLETE_MAX_LENGTH = 100
 AUTOCOMPLETE_SIZE = 5
@@ -118,8 +118,8 @@ def _in_order(queryset, ids):
 
 @require_GET
 def autocomplete(request):
-    """Up to five credentials (live and public) and five competencies whose names start like the
-    typed text."""
+    """Up to five credentials (live and public) and five competencies (certified by one of those)
+    whose names start like the typed text."""
     text = search_terms(request.GET.get("q", "")[:AUTOCOMPLETE_MAX_LENGTH])
     if len(text) < 2:
         return JsonResponse({"query": text, "results": []})
@@ -131,12 +131,12 @@ def autocomplete(request):
             visible,
             sqlite_ranking.ranked_ids(MicrocredentialPage, text, autocomplete=True, limit=50),
         )[:AUTOCOMPLETE_SIZE]
-        competencies = _in_order(
-            Competency.objects.all(), sqlite_ranking.ranked_ids(Competency, text, autocomplete=True, limit=50)
-        )[:AUTOCOMPLETE_SIZE]
+        competency_ids = sqlite_ranking.ranked_ids(Competency, text, autocomplete=True, limit=50)
     else:
         credentials = visible.autocomplete(text)[:AUTOCOMPLETE_SIZE]
-        competencies = get_search_backend().autocomplete(text, Competency)[:AUTOCOMPLETE_SIZE]
+        competency_ids = [c.pk for c in get_search_backend().autocomplete(text, Competency)[:50]]
+    # Only skills some visible credential certifies: a suggestion must lead to results.
+    competencies = _in_order(certified_competencies(), competency_ids)[:AUTOCOMPLETE_SIZE]
     results = [
         {"type": "credential", "label": page.title, "url": page.get_url(request)} for page in credentials
     ] + [
