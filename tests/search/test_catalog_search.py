@@ -333,6 +333,22 @@ class TestPage:
         assert ("competency", "Build dashboards") in labels
         assert client.get("/search/autocomplete/", {"q": "d"}).json()["results"] == []
 
+    def test_autocomplete_suggests_only_skills_a_visible_credential_certifies(self, client, small_catalog):
+        """An imported skill no credential certifies would lead to "0 credentials"."""
+        framework = small_catalog["competencies"][0].framework
+        Competency.objects.create(
+            framework=framework, human_coding_scheme="DA.9", full_statement="Dashboard ethics"
+        )
+        partner = small_catalog["partners"][0]
+        make_credential(
+            partner,
+            [Competency.objects.create(framework=framework, full_statement="Dashboard drafts")],
+            live=False,
+        )
+        data = client.get("/search/autocomplete/", {"q": "dash"}).json()
+        skills = [r["label"] for r in data["results"] if r["type"] == "competency"]
+        assert skills == ["Build dashboards"]
+
 
 PARAM_NAMES = [
     "q",
