@@ -1,10 +1,14 @@
+from django import forms
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Competency, CompetencyFramework, MicrocredentialPage
+from .models.competencies import BY_FRAMEWORK_AND_CODE
 
 
 class CompetencyFrameworkViewSet(SnippetViewSet):
@@ -16,9 +20,10 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
         "publisher",
         "version",
         Column("competency_count", label="Competencies"),
+        BooleanColumn("show_on_skills_page", label="On the skills page"),
         "updated_at",
     ]
-    list_filter = ["publisher"]
+    list_filter = ["publisher", "show_on_skills_page"]
     search_fields = ["title", "publisher", "case_identifier"]
     ordering = ["title"]
 
@@ -26,6 +31,49 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
         from django.db.models import Count
 
         return CompetencyFramework.objects.annotate(competency_count=Count("competencies"))
+
+
+class CompetencyChooserFilterForm(BaseFilterForm):
+    """The chooser's search box: by code ("DA.1", "MF") or by words of the statement."""
+
+    q = forms.CharField(
+        label="Search term",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Code (DA.1) or words of the statement"}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        text = self.cleaned_data.get("q")
+        if text:
+            objects = objects.matching(text)
+            self.is_searching, self.search_query = True, text
+        return objects
+
+
+class CompetencyChooserViewMixin:
+    filter_form_class = CompetencyChooserFilterForm
+    ordering = BY_FRAMEWORK_AND_CODE
+
+    def get_object_list(self):
+        return Competency.objects.select_related("framework")
+
+    @property
+    def columns(self):
+        return [*super().columns, Column("framework", label="Framework")]
+
+
+class CompetencyChooseView(CompetencyChooserViewMixin, ChooseView):
+    pass
+
+
+class CompetencyChooseResultsView(CompetencyChooserViewMixin, ChooseResultsView):
+    pass
+
+
+class CompetencyChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = CompetencyChooseView
+    choose_results_view_class = CompetencyChooseResultsView
 
 
 class CompetencyViewSet(SnippetViewSet):
@@ -38,11 +86,12 @@ class CompetencyViewSet(SnippetViewSet):
     # it keeps the listing correct even before the search index has caught up.
     search_fields = ["full_statement", "human_coding_scheme", "case_identifier"]
     search_backend_name = None
-    ordering = ["framework__title", "sort_order"]
     list_per_page = 50
+    chooser_viewset_class = CompetencyChooserViewSet
 
     def get_queryset(self, request):
-        return Competency.objects.select_related("framework")
+        # Without a column ordering chosen, a framework's competencies together, in its order.
+        return Competency.objects.select_related("framework").order_by(*BY_FRAMEWORK_AND_CODE)
 
 
 class CompetencyGroup(SnippetViewSetGroup):

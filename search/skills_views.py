@@ -6,11 +6,12 @@ from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from catalog.models import Competency, CompetencyFramework
+from catalog.models import Competency
 from spreadsheets.cells import csv_writer
 
 from .serializers import competency_dict, coverage_dict
 from .skills import SkillsSearchError, parse_competency_ids, skills_search
+from .suggestions import certified_competencies
 
 API_MAX_PER_PAGE = 100
 PICKER_LIMIT = 200
@@ -24,36 +25,78 @@ def _page_number(request):
 
 
 @dataclass
+class PickerEntry:
+    """One line of the picker: a competency to tick, or (`choosable` False) an ancestor of some
+    that no credential certifies, shown as a heading so the framework's structure still reads."""
+
+    competency: Competency
+    choosable: bool
+    depth: int
+
+
+@dataclass
 class Picker:
-    """The competencies the picker lists, by framework, and whether the list was cut."""
+    """The entries the picker lists, by framework, and whether the list was cut."""
 
     frameworks: dict
     truncated: bool
 
+    @property
+    def open_frameworks(self):
+        """Whether every framework starts unfolded: when there is only one, nothing to fold."""
+        return len(self.frameworks) == 1
+
 
 def competency_picker(find, chosen_ids=()):
-    """Frameworks with their competencies in hierarchy order, optionally narrowed by text.
+    """Frameworks with their certified competencies in hierarchy order, optionally narrowed by
+    text, each under its ancestors.
 
     The chosen competencies are left out: the page lists them on their own, whatever `find`
     shows, so that narrowing the list never drops a skill already ticked.
     """
-    competencies = Competency.objects.select_related("framework", "parent").order_by(
-        "framework__title", "parent__sort_order", "sort_order", "human_coding_scheme"
+    # Only what a search would find, in the frameworks staff show on the skills page.
+    competencies = (
+        certified_competencies().filter(framework__show_on_skills_page=True).select_related("framework")
     )
     if find:
-        competencies = competencies.filter(full_statement__icontains=find) | competencies.filter(
-            human_coding_scheme__istartswith=find
-        )
-    listed = list(competencies.exclude(pk__in=chosen_ids)[: PICKER_LIMIT + 1])
+        competencies = competencies.matching(find)
+    listed = list(
+        competencies.exclude(pk__in=chosen_ids).order_by(
+            "framework__title", "framework_id", "sort_order", "human_coding_scheme", "pk"
+        )[: PICKER_LIMIT + 1]
+    )
+    choosable = listed[:PICKER_LIMIT]
+    everything = {c.pk: c for c in choosable} | _ancestors(choosable)
     groups = {}
-    for competency in listed[:PICKER_LIMIT]:
+    for competency in everything.values():
         groups.setdefault(competency.framework, []).append(competency)
-    frameworks = {framework: _hierarchy_order(items) for framework, items in groups.items()}
+    chosen_pks = {c.pk for c in choosable}
+    frameworks = {
+        framework: [
+            PickerEntry(competency=c, choosable=c.pk in chosen_pks, depth=depth)
+            for c, depth in _hierarchy_order(items)
+        ]
+        for framework, items in sorted(groups.items(), key=lambda item: (item[0].title, item[0].pk))
+    }
     return Picker(frameworks=frameworks, truncated=len(listed) > PICKER_LIMIT)
 
 
+def _ancestors(competencies):
+    """The ancestors of `competencies` not among them, by id: one query per level of the tree."""
+    found = {}
+    known = {c.pk for c in competencies}
+    wanted = {c.parent_id for c in competencies} - known - {None}
+    while wanted:
+        parents = list(Competency.objects.filter(pk__in=wanted).select_related("framework"))
+        found.update((parent.pk, parent) for parent in parents)
+        known |= wanted
+        wanted = {parent.parent_id for parent in parents} - known - {None}
+    return found
+
+
 def _hierarchy_order(competencies):
-    """Each competency followed by its children (depth-first), as the framework reads."""
+    """(competency, depth) pairs, each competency followed by its children (depth-first), as the
+    framework reads."""
     present = {c.pk for c in competencies}
     children = {}
     for competency in competencies:
@@ -61,14 +104,14 @@ def _hierarchy_order(competencies):
         children.setdefault(parent, []).append(competency)
     ordered = []
 
-    def visit(parent_id):
+    def visit(parent_id, depth):
         for competency in sorted(
-            children.get(parent_id, []), key=lambda c: (c.sort_order, c.human_coding_scheme)
+            children.get(parent_id, []), key=lambda c: (c.sort_order, c.human_coding_scheme, c.pk)
         ):
-            ordered.append(competency)
-            visit(competency.pk)
+            ordered.append((competency, depth))
+            visit(competency.pk, depth + 1)
 
-    visit(None)
+    visit(None, 0)
     return ordered
 
 
@@ -91,10 +134,11 @@ def skills_page(request):
             "error": error,
             "chosen_ids": ids,
             "chosen": result.competencies if result else [],
+            "chosen_from_several_frameworks": result
+            and len({c.framework_id for c in result.competencies}) > 1,
             "result": result,
             "picker": competency_picker(find, ids),
             "picker_limit": PICKER_LIMIT,
-            "frameworks_exist": CompetencyFramework.objects.exists(),
         },
         status=400 if error else 200,
     )

@@ -4,7 +4,7 @@ credentials a learner may see (live and public) count, so neither names a privat
 import difflib
 import re
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage
 
@@ -54,3 +54,12 @@ def popular_competencies(limit=6):
         .annotate(credentials=Count("credential_links__page", distinct=True))
         .order_by("-credentials", "full_statement")[:limit]
     )
+
+
+def certified_competencies():
+    """The competencies some live, public credential certifies: any other one, suggested or
+    offered, would lead to a search that finds nothing."""
+    certifying = MicrocredentialCompetency.objects.filter(competency=OuterRef("pk")).exclude(
+        page_id__in=hidden_pages()
+    )
+    return Competency.objects.filter(Exists(certifying))

@@ -1,5 +1,7 @@
 """Catalog search for learners, and the autocomplete endpoint used by the search boxes."""
 
+from dataclasses import dataclass, replace
+
 from django.http import JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,9 +12,10 @@ from catalog.models import Competency, MicrocredentialPage
 
 from .catalog_search import search_catalog, search_terms
 from .forms import SORTS, parse_search_params
+from .page_matches import match_pathways_and_partners
 from .sql import sqlite_ranking
 from .sql.lookups import restricted_sections, visible_pages
-from .suggestions import did_you_mean, popular_competencies
+from .suggestions import certified_competencies, did_you_mean, popular_competencies
 
 AUTOCOMPLETE_MAX_LENGTH = 100
 AUTOCOMPLETE_SIZE = 5
@@ -21,37 +24,82 @@ AUTOCOMPLETE_SIZE = 5
 @require_GET
 def search(request):
     params = parse_search_params(request.GET)
+    exact = request.GET.get("exact") == "1"
     outcome = search_catalog(params)
-    all_params = [(name, value) for name in request.GET for value in request.GET.getlist(name)]
+    page_matches = match_pathways_and_partners(search_terms(params.text)) if params.page == 1 else None
+    corrected = None
+    if outcome.total == 0 and params.text and not page_matches and not exact:
+        corrected = corrected_search(params, request.GET)
+        if corrected:
+            params, outcome, page_matches = corrected.params, corrected.outcome, corrected.page_matches
+    query = request.GET.copy()
+    if corrected:
+        query["q"] = params.text  # what the page shows is a search for the corrected text
+    all_params = [(name, value) for name in query for value in query.getlist(name)]
     context = {
         "all_params": all_params,
-        "hidden_filters": [(n, v) for n, v in all_params if n not in {"q", "page"}],
-        "active_filters": active_filter_chips(request, outcome.facets),
+        # A new text typed in the box gets corrected again if it finds nothing: no `exact`.
+        "hidden_filters": [(n, v) for n, v in all_params if n not in {"q", "page", "exact"}],
+        "active_filters": active_filter_chips(query, outcome.facets),
         "clear_url": clear_filters_url(params),
         "search_query": params.text,
+        "exact": exact,
+        "corrected": corrected,
         "params": params,
         "outcome": outcome,
+        "page_matches": page_matches,
         "results": outcome.page,
         "facets": [facet for facet in outcome.facets if facet.values],
         "sort_choices": list(SORTS.items()),
     }
     if outcome.total == 0:
-        context["did_you_mean"] = did_you_mean(params.text) if params.text else None
         context["popular_competencies"] = popular_competencies()
     return TemplateResponse(request, "search/search.html", context)
 
 
-def active_filter_chips(request, facets):
+@dataclass
+class CorrectedSearch:
+    typed: str
+    literal_url: str
+    params: object
+    outcome: object
+    page_matches: object
+
+
+def corrected_search(params, query):
+    """The search with its misspelt words corrected ("projct managment" → "project management"),
+    when that finds something; None otherwise. As search engines do, its results are shown at
+    once, with a link to the literal search (`exact=1`, which is never corrected)."""
+    text = did_you_mean(params.text)
+    if not text:
+        return None
+    corrected_params = replace(params, text=text, page=1)
+    outcome = search_catalog(corrected_params)
+    if outcome.total == 0:
+        return None
+    literal = query.copy()
+    literal["q"], literal["exact"] = params.text, "1"
+    literal.pop("page", None)
+    return CorrectedSearch(
+        typed=params.text,
+        literal_url=reverse("search") + "?" + literal.urlencode(),
+        params=corrected_params,
+        outcome=outcome,
+        page_matches=match_pathways_and_partners(search_terms(text)),
+    )
+
+
+def active_filter_chips(query, facets):
     """One chip per selected facet value, each with the URL that removes just that value."""
     chips = []
     for facet in facets:
         for option in facet.values:
             if option.selected:
-                query = request.GET.copy()
-                query.setlist(facet.name, [v for v in query.getlist(facet.name) if v != option.value])
-                query.pop("page", None)
+                without = query.copy()
+                without.setlist(facet.name, [v for v in without.getlist(facet.name) if v != option.value])
+                without.pop("page", None)
                 chips.append(
-                    {"label": f"{facet.label}: {option.label}", "remove_url": "?" + query.urlencode()}
+                    {"label": f"{facet.label}: {option.label}", "remove_url": "?" + without.urlencode()}
                 )
     return chips
 
@@ -70,8 +118,8 @@ def _in_order(queryset, ids):
 
 @require_GET
 def autocomplete(request):
-    """Up to five credentials (live and public) and five competencies whose names start like the
-    typed text."""
+    """Up to five credentials (live and public) and five competencies (certified by one of those)
+    whose names start like the typed text."""
     text = search_terms(request.GET.get("q", "")[:AUTOCOMPLETE_MAX_LENGTH])
     if len(text) < 2:
         return JsonResponse({"query": text, "results": []})
@@ -83,12 +131,12 @@ def autocomplete(request):
             visible,
             sqlite_ranking.ranked_ids(MicrocredentialPage, text, autocomplete=True, limit=50),
         )[:AUTOCOMPLETE_SIZE]
-        competencies = _in_order(
-            Competency.objects.all(), sqlite_ranking.ranked_ids(Competency, text, autocomplete=True, limit=50)
-        )[:AUTOCOMPLETE_SIZE]
+        competency_ids = sqlite_ranking.ranked_ids(Competency, text, autocomplete=True, limit=50)
     else:
         credentials = visible.autocomplete(text)[:AUTOCOMPLETE_SIZE]
-        competencies = get_search_backend().autocomplete(text, Competency)[:AUTOCOMPLETE_SIZE]
+        competency_ids = [c.pk for c in get_search_backend().autocomplete(text, Competency)[:50]]
+    # Only skills some visible credential certifies: a suggestion must lead to results.
+    competencies = _in_order(certified_competencies(), competency_ids)[:AUTOCOMPLETE_SIZE]
     results = [
         {"type": "credential", "label": page.title, "url": page.get_url(request)} for page in credentials
     ] + [

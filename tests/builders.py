@@ -59,8 +59,10 @@ def make_partner(catalog, title=None, **fields):
     return publish(catalog.add_child(instance=PartnerPage(title=title, **fields)))
 
 
-def make_framework(size=3, title="Test Framework"):
-    framework = CompetencyFramework.objects.create(title=title, publisher="Test Publisher", version="1")
+def make_framework(size=3, title="Test Framework", show_on_skills_page=True):
+    framework = CompetencyFramework.objects.create(
+        title=title, publisher="Test Publisher", version="1", show_on_skills_page=show_on_skills_page
+    )
     competencies = [
         Competency.objects.create(
             framework=framework,

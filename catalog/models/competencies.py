@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Q, Value, When
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
@@ -22,10 +23,19 @@ class CompetencyFramework(models.Model):
         help_text="The CFDocument identifier (a UUID). Filled in by the CASE importer.",
     )
     case_uri = models.URLField("CASE URI", max_length=500, blank=True)
+    # Off for new frameworks: a CASE import can bring hundreds of items that no credential uses
+    # (a state's maths standards); staff choose which frameworks employers browse.
+    show_on_skills_page = models.BooleanField(
+        "show on the skills page",
+        default=False,
+        help_text="List this framework on the public “Find credentials by skill” page. Only its "
+        "competencies that live, public credentials certify are listed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
         FieldPanel("title"),
+        FieldPanel("show_on_skills_page"),
         FieldRowPanel([FieldPanel("publisher"), FieldPanel("version")]),
         FieldPanel("description"),
         MultiFieldPanel([FieldPanel("case_identifier"), FieldPanel("case_uri")], heading="CASE"),
@@ -41,6 +51,37 @@ class CompetencyFramework(models.Model):
         # CASE identifiers are UUIDs; publishers differ in letter case, so store one form.
         self.case_identifier = (self.case_identifier or "").strip().lower() or None
         super().save(*args, **kwargs)
+
+
+class CompetencyQuerySet(models.QuerySet):
+    def matching(self, text):
+        """The competencies a person typing `text` means, best first: the code itself ("DA.1"),
+        codes starting with it ("MF" finds MF.1…), then statements holding every word of it.
+
+        A direct database lookup, not the search index: codes are short tokens that full-text
+        search splits or stems away, and staff expect a competency imported a second ago.
+        """
+        text = " ".join(text.split())
+        if not text:
+            return self.none()
+        statement = Q()
+        for word in text.split()[:10]:
+            statement &= Q(full_statement__icontains=word) | Q(abbreviated_statement__icontains=word)
+        return (
+            self.filter(Q(human_coding_scheme__istartswith=text) | statement)
+            .annotate(
+                code_match=Case(
+                    When(human_coding_scheme__iexact=text, then=Value(0)),
+                    When(human_coding_scheme__istartswith=text, then=Value(1)),
+                    default=Value(2),
+                )
+            )
+            .order_by("code_match", *BY_FRAMEWORK_AND_CODE)
+        )
+
+
+# A framework's competencies together (frameworks by title), each in the framework's own order.
+BY_FRAMEWORK_AND_CODE = ["framework__title", "framework_id", "sort_order", "human_coding_scheme", "pk"]
 
 
 class Competency(index.Indexed, models.Model):
@@ -61,6 +102,8 @@ class Competency(index.Indexed, models.Model):
         "type", max_length=100, blank=True, help_text="e.g. Domain, Skill, Knowledge (CASE CFItemType)."
     )
     sort_order = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = CompetencyQuerySet.as_manager()
 
     panels = [
         FieldPanel("framework"),

@@ -113,6 +113,8 @@ class DemoBuilder:
         if framework is None:
             summary = import_case_package(data)
             framework = summary.framework
+            framework.show_on_skills_page = True  # the demo credentials certify it
+            framework.save(update_fields=["show_on_skills_page"])
             self.created.append(f"framework {framework.title}")
         return framework
 

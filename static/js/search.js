@@ -1,7 +1,9 @@
 // Progressive enhancement for the search page; everything works without it.
-// 1. Facet checkboxes and the sort menu apply at once (the buttons stay for no-JS users).
-// 2. Search boxes with data-autocomplete-url suggest credentials and competencies
-//    (WAI-ARIA combobox: arrow keys move, Enter opens, Escape closes).
+// Facet checkboxes and the sort menu apply at once (the buttons stay for no-JS users).
+// The boxes and the menu always show what the URL asks for, also after Back and Forward: the
+// forms have autocomplete="off" (no restored ticks), and a page the browser brings back from
+// its back/forward cache is reset to what the server rendered for its URL.
+// (The search boxes' suggestions are autocomplete.js, on every page.)
 (function () {
   "use strict";
 
@@ -11,71 +13,15 @@
     if (button) { button.classList.add("visually-hidden"); }
   });
 
-  document.querySelectorAll("input[data-autocomplete-url]").forEach(function (input, index) {
-    var listId = "autocomplete-list-" + index;
-    var list = document.createElement("ul");
-    list.id = listId;
-    list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggestions");
-    list.className = "autocomplete__list";
-    list.hidden = true;
-    input.parentNode.appendChild(list);
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-expanded", "false");
-    input.setAttribute("aria-controls", listId);
-
-    var active = -1, timer = null, items = [];
-
-    function close() {
-      list.hidden = true; active = -1;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-    }
-    function highlight(next) {
-      if (!items.length) { return; }
-      active = (next + items.length) % items.length;
-      items.forEach(function (item, i) { item.setAttribute("aria-selected", i === active ? "true" : "false"); });
-      input.setAttribute("aria-activedescendant", items[active].id);
-    }
-    function render(results) {
-      list.innerHTML = ""; items = [];
-      results.forEach(function (result, i) {
-        var option = document.createElement("li");
-        option.id = listId + "-" + i;
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", "false");
-        option.dataset.url = result.url;
-        var kind = document.createElement("span");
-        kind.className = "autocomplete__kind";
-        kind.textContent = result.type === "competency" ? "Skill" : "Credential";
-        option.appendChild(kind);
-        option.appendChild(document.createTextNode(" " + result.label));
-        option.addEventListener("mousedown", function (event) { event.preventDefault(); window.location = result.url; });
-        list.appendChild(option); items.push(option);
-      });
-      list.hidden = !items.length;
-      input.setAttribute("aria-expanded", items.length ? "true" : "false");
-    }
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      var text = input.value.trim();
-      if (text.length < 2) { close(); return; }
-      timer = setTimeout(function () {
-        fetch(input.dataset.autocompleteUrl + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
-          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-          .then(function (data) { if (input.value.trim() === text) { render(data.results); } })
-          .catch(close);
-      }, 150);
+  function showWhatTheUrlAsks() {
+    document.querySelectorAll("form[data-facets] input[type=checkbox]").forEach(function (box) {
+      box.checked = box.defaultChecked;
     });
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); }
-      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
-      else if (event.key === "Escape") { close(); }
-      else if (event.key === "Enter" && active >= 0 && !list.hidden) {
-        event.preventDefault(); window.location = items[active].dataset.url;
-      }
+    document.querySelectorAll("form[data-sort] option").forEach(function (option) {
+      option.selected = option.defaultSelected;
     });
-    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { showWhatTheUrlAsks(); }
   });
 })();

@@ -197,3 +197,55 @@ def test_pathway_cannot_require_more_electives_than_it_has(editor_client, catalo
     assert "1 elective" not in str(response.context["form"].errors)  # there are none
     assert "0 elective step(s)" in str(response.context["form"].errors["electives_required"])
     assert not PathwayPage.objects.filter(slug="mastery").exists()
+
+
+@pytest.fixture
+def two_frameworks(db):
+    """Two imported frameworks whose items' sort orders interleave, as CASE imports' do."""
+    from catalog.models import Competency, CompetencyFramework
+
+    maths = CompetencyFramework.objects.create(title="Mathematics Standards")
+    workforce = CompetencyFramework.objects.create(title="Workforce Skills")
+    rows = [
+        (workforce, "DA.1", "Clean and prepare tabular data", 1),
+        (maths, "M.1", "Add fractions with unlike denominators", 2),
+        (workforce, "DA.10", "Publish a data dictionary", 5),
+        (maths, "M.2", "Interpret data in a line plot", 4),
+        (workforce, "DA.2", "Summarise data with descriptive statistics", 3),
+        (workforce, "MF.2", "Apply quality-control checks to manufactured parts", 6),
+    ]
+    return {
+        code: Competency.objects.create(
+            framework=framework, human_coding_scheme=code, full_statement=statement, sort_order=order
+        )
+        for framework, code, statement, order in rows
+    }
+
+
+def chooser_codes(editor_client, **query):
+    """The codes the competency chooser (the modal behind a credential's competency field) lists."""
+    import re
+
+    response = editor_client.get(reverse("wagtailsnippetchoosers_catalog_competency:choose_results"), query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return re.findall(r"data-chooser-modal-choice[^>]*>\s*(\S+) ", html)
+
+
+def test_competency_chooser_finds_a_competency_by_its_code(editor_client, two_frameworks):
+    assert chooser_codes(editor_client, q="DA.1") == ["DA.1", "DA.10"]  # the code itself first
+    assert chooser_codes(editor_client, q="mf.2") == ["MF.2"]
+    assert chooser_codes(editor_client, q="M.") == ["M.1", "M.2"]
+    assert chooser_codes(editor_client, q="MF") == ["MF.2"]
+    # Words of the statement, in any order, still find it; so does a code's framework listing.
+    assert chooser_codes(editor_client, q="data tabular") == ["DA.1"]
+    assert chooser_codes(editor_client, q="data") == ["M.2", "DA.1", "DA.2", "DA.10"]
+    assert chooser_codes(editor_client, q="nothing like it") == []
+
+
+def test_competencies_are_listed_by_framework_then_code(editor_client, two_frameworks):
+    """Each framework's competencies together, frameworks by title, in the framework's order."""
+    expected = ["M.1", "M.2", "DA.1", "DA.2", "DA.10", "MF.2"]
+    assert chooser_codes(editor_client) == expected
+    html = editor_client.get(reverse("wagtailsnippets_catalog_competency:list")).content.decode()
+    assert [html.index(f">{code}<") for code in expected] == sorted(html.index(f">{c}<") for c in expected)

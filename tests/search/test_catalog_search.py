@@ -281,8 +281,50 @@ class TestPage:
         assert "Level: Intermediate" in html and "Clear all filters" in html
         assert "Dashboards for Managers" in html and "Data Cleaning" not in html
 
-        response = client.get("/search/", {"q": "dashbords"})
-        assert "Did you mean" in response.content.decode() and "dashboards" in response.content.decode()
+    def test_a_misspelt_search_shows_the_corrected_results_at_once(self, client, small_catalog):
+        """As search engines do: no results, but the corrected words have some, so those are shown,
+        with a link to search for exactly what was typed (which is never corrected)."""
+        response = client.get("/search/", {"q": "dashbords managrs"})
+        html = response.content.decode()
+        assert [page.title for page in response.context["results"].object_list] == ["Dashboards for Managers"]
+        assert "Showing results for <strong>dashboards managers</strong>" in html
+        literal = "/search/?q=dashbords+managrs&amp;exact=1"
+        assert f'search instead for <a href="{literal}">dashbords managrs</a>' in html
+        assert 'id="search-page-query" type="search" name="q" value="dashboards managers"' in html
+
+        response = client.get("/search/", {"q": "dashbords managrs", "exact": "1"})
+        assert response.context["outcome"].total == 0 and response.context["corrected"] is None
+        assert "Showing results for" not in response.content.decode()
+        assert 'name="exact" value="1"' in response.content.decode()  # ticking a facet stays literal
+
+        # Filters apply to the corrected search, and the literal link keeps them.
+        response = client.get("/search/", {"q": "dashbords", "level": "1"})
+        assert [page.title for page in response.context["results"].object_list] == ["Library Basics"]
+        assert "/search/?q=dashbords&amp;level=1&amp;exact=1" in response.content.decode()
+        # A correction that finds nothing either is not offered.
+        response = client.get("/search/", {"q": "dashbords", "level": "3"})
+        assert response.context["corrected"] is None and response.context["outcome"].total == 0
+        assert response.context["search_query"] == "dashbords"
+
+    def test_pathways_and_partners_matching_the_search_are_shown_above_the_credentials(
+        self, client, small_catalog
+    ):
+        from tests.builders import make_pathway
+
+        asu, cccs, _ = small_catalog["partners"]
+        pages = small_catalog["pages"]
+        make_pathway(
+            asu, [(pages["cleaning"], True), (pages["dashboards"], True)], title="Data Mastery Certificate"
+        )
+        draft = make_pathway(cccs, [(pages["cnc"], True)], title="Mastery Draft Pathway")
+        draft.unpublish()
+        html = client.get("/search/", {"q": "mastery"}).content.decode()
+        section = html[html.index('id="page-matches-heading"') : html.index('id="results-heading"')]
+        assert "Data Mastery Certificate" in section and "Mastery Draft Pathway" not in html
+        html = client.get("/search/", {"q": "colorado"}).content.decode()
+        section = html[html.index('id="page-matches-heading"') : html.index('id="results-heading"')]
+        assert "Colorado Community College System" in section
+        assert "page-matches-heading" not in client.get("/search/", {"q": "dashboards"}).content.decode()
 
     def test_autocomplete_returns_credentials_and_competencies(self, client, small_catalog):
         data = client.get("/search/autocomplete/", {"q": "dash"}).json()
@@ -290,6 +332,22 @@ class TestPage:
         assert ("credential", "Dashboards for Managers") in labels
         assert ("competency", "Build dashboards") in labels
         assert client.get("/search/autocomplete/", {"q": "d"}).json()["results"] == []
+
+    def test_autocomplete_suggests_only_skills_a_visible_credential_certifies(self, client, small_catalog):
+        """An imported skill no credential certifies would lead to "0 credentials"."""
+        framework = small_catalog["competencies"][0].framework
+        Competency.objects.create(
+            framework=framework, human_coding_scheme="DA.9", full_statement="Dashboard ethics"
+        )
+        partner = small_catalog["partners"][0]
+        make_credential(
+            partner,
+            [Competency.objects.create(framework=framework, full_statement="Dashboard drafts")],
+            live=False,
+        )
+        data = client.get("/search/autocomplete/", {"q": "dash"}).json()
+        skills = [r["label"] for r in data["results"] if r["type"] == "competency"]
+        assert skills == ["Build dashboards"]
 
 
 PARAM_NAMES = [

@@ -155,3 +155,30 @@ def test_live_cluster_gives_the_same_answers_as_the_database(settings, partner, 
 
     get_search_backend().refresh_indexes()
     assert answers() == database
+
+
+def test_pathways_and_partners_query_bodies_leave_out_drafts_and_private_sections(settings, catalog, partner):
+    """The "Pathways and partners" section asks Elasticsearch for live pages of each type outside
+    every restricted section, matching all the words."""
+    from catalog.models import PathwayPage
+    from partners.models import PartnerPage
+    from search.page_matches import backend_matches
+    from search.sql.lookups import restricted_sections
+
+    closed = make_partner(catalog, title="Closed Partner")
+    restrict(closed, PageViewRestriction.LOGIN)
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch9",
+            "URLS": ["http://127.0.0.1:9"],  # nothing listens: building the body needs no server
+            "INDEX": "microcredentials-test",
+        }
+    }
+    for model, label in ((PathwayPage, "catalog.PathwayPage"), (PartnerPage, "partners.PartnerPage")):
+        body = backend_matches(model, "mastery certificate", restricted_sections()).query_compiler.get_query()
+        assert body["bool"]["must"]["multi_match"]["query"] == "mastery certificate"
+        assert body["bool"]["must"]["multi_match"]["operator"] == "and"
+        assert {"match": {"_django_content_type": label}} in body["bool"]["filter"]
+        live, not_private = body["bool"]["filter"][1]["bool"]["must"]
+        assert live == {"term": {"live_filter": True}}
+        assert closed.path in str(not_private["bool"]["must_not"])

@@ -43,7 +43,7 @@ def test_search_results_and_facet_counts_leave_it_out(private_catalog):
 def test_the_search_page_names_it_nowhere(client, private_catalog):
     clean, ledger = private_catalog["competencies"]
     _, pilot = private_catalog["partners"]
-    for query in ("q=data", "", "q=pilot", f"competency={ledger.pk}", f"partner={pilot.pk}"):
+    for query in ("q=data", "", "q=pilot", "q=invitation", f"competency={ledger.pk}", f"partner={pilot.pk}"):
         response = client.get(reverse("search") + "?" + query)
         assert response.status_code == 200
         assert_names_no_secret(response.content.decode())
@@ -55,7 +55,7 @@ def test_did_you_mean_and_popular_skills_know_nothing_of_it(client, private_cata
     assert did_you_mean("opne") == "open"
     assert popular_competencies() == [clean]
     response = client.get(reverse("search"), {"q": "confidentail pilto"})
-    assert response.context["did_you_mean"] is None
+    assert response.context["corrected"] is None
     assert ledger.full_statement not in response.content.decode()
 
 

@@ -3,6 +3,7 @@ the same answers as a page, a CSV file and the JSON API."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -141,8 +142,6 @@ def test_skills_page(client, skills_catalog):
 
 def picker_boxes(html):
     """(competency id, checked) of every checkbox of the picker form, in page order."""
-    import re
-
     return [
         (int(value), "checked" in rest)
         for value, rest in re.findall(r'<input type="checkbox" name="competency" value="(\d+)"([^>]*)>', html)
@@ -166,7 +165,7 @@ def test_narrowing_the_picker_keeps_the_skills_already_chosen(client, skills_cat
     assert f'href="?competency={clean.pk}">Show all</a>' in html
 
 
-def test_picker_lists_each_competency_under_its_parent(client, db):
+def test_picker_lists_each_competency_under_its_parent(client, catalog):
     framework, (root_b, root_a, child_a2, child_a1, grandchild) = make_framework(size=5)
     # sort_order says A before B; children follow their parent, each level in its own order.
     for competency, parent, order in (
@@ -178,15 +177,21 @@ def test_picker_lists_each_competency_under_its_parent(client, db):
     ):
         competency.parent, competency.sort_order = parent, order
         competency.save()
+    # Every one but root A is certified: A stays, as a heading without a box, above its children.
+    make_credential(make_partner(catalog), [root_b, child_a2, child_a1, grandchild])
     html = client.get("/skills/").content.decode()
     order = [pk for pk, _ in picker_boxes(html)]
-    assert order == [root_a.pk, child_a1.pk, grandchild.pk, child_a2.pk, root_b.pk]
+    assert order == [child_a1.pk, grandchild.pk, child_a2.pk, root_b.pk]
+    heading = re.search(r'<li class="picker__heading">\s*<span><span class="competency-code">([^<]*)', html)
+    assert heading[1] == root_a.human_coding_scheme
+    assert heading.start() < html.index(f'value="{child_a1.pk}"')
 
 
-def test_picker_says_when_it_shows_only_the_first_competencies(client, db, monkeypatch):
+def test_picker_says_when_it_shows_only_the_first_competencies(client, catalog, monkeypatch):
     from search import skills_views
 
-    make_framework(size=4)
+    _, competencies = make_framework(size=4)
+    make_credential(make_partner(catalog), competencies)
     monkeypatch.setattr(skills_views, "PICKER_LIMIT", 3)
     html = client.get("/skills/").content.decode()
     assert len(picker_boxes(html)) == 3
@@ -194,3 +199,59 @@ def test_picker_says_when_it_shows_only_the_first_competencies(client, db, monke
     monkeypatch.setattr(skills_views, "PICKER_LIMIT", 4)
     html = client.get("/skills/").content.decode()
     assert len(picker_boxes(html)) == 4 and "Showing the first" not in html
+
+
+def test_picker_offers_only_what_live_public_credentials_certify_in_shown_frameworks(client, catalog):
+    """A CASE import of a framework no credential uses adds nothing to the page; neither do the
+    skills of a draft or a private credential, nor a framework staff keep off the page."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+    from wagtail.models import PageViewRestriction
+
+    from catalog.case_import import import_case_package
+    from tests.builders import restrict
+
+    partner = make_partner(catalog)
+    _, (shown, draft_only, private_only, unused) = make_framework(size=4, title="Workforce")
+    make_credential(partner, [shown], title="Public Credential")
+    make_credential(partner, [draft_only], live=False)
+    restrict(make_credential(partner, [private_only]), PageViewRestriction.PASSWORD)
+    kept_off, (kept_off_skill,) = make_framework(size=1, title="Internal", show_on_skills_page=False)
+    make_credential(partner, [kept_off_skill])
+    data = json.loads((Path(settings.BASE_DIR) / "catalog/fixtures/case/workforce-skills.json").read_text())
+    imported = import_case_package(data).framework
+    imported.show_on_skills_page = True  # even shown, an unused framework lists nothing
+    imported.save()
+
+    html = client.get("/skills/").content.decode()
+    assert picker_boxes(html) == [(shown.pk, False)]
+    assert "<summary>Workforce</summary>" in html
+    assert "Internal" not in html and imported.title not in html
+    # A search for a skill no credential certifies finds none, rather than an empty result.
+    html = client.get("/skills/", {"find": "tabular"}).content.decode()
+    assert picker_boxes(html) == [] and "No competency matches “tabular”" in html
+
+
+def test_frameworks_start_folded_when_there_are_several(client, catalog):
+    partner = make_partner(catalog)
+    _, (first,) = make_framework(size=1, title="First")
+    _, (second,) = make_framework(size=1, title="Second")
+    make_credential(partner, [first, second])
+    html = client.get("/skills/").content.decode()
+    assert html.count('<details class="picker__group">') == 2
+    html = client.get("/skills/", {"find": "Competency"}).content.decode()
+    assert html.count('<details class="picker__group" open>') == 2
+
+
+def test_chosen_skills_fold_the_picker_away(client, skills_catalog):
+    """With skills chosen the picker is folded (a phone shows the results first); the chosen skills
+    stay outside it, ticked, and still submit with the picker's form."""
+    clean, *_ = skills_catalog["competencies"]
+    html = client.get("/skills/").content.decode()
+    assert '<details class="picker" id="skills-picker" open' in html
+    html = client.get("/skills/", {"competency": clean.pk}).content.decode()
+    assert '<details class="picker" id="skills-picker" data-unfold-when-wide>' in html
+    chosen_box = f'value="{clean.pk}" id="c-{clean.pk}" form="skills-picker-form" checked'
+    assert html.index(chosen_box) < html.index('<details class="picker"')
