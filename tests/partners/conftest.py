@@ -85,3 +85,16 @@ def login(client):
         return client
 
     return sign_in
+
+
+def is_refused(response):
+    """Wagtail answers PermissionDenied in the admin with a redirect to the dashboard and its
+    "you do not have permission" message, not a 403 page."""
+    from django.urls import reverse
+
+    messages = [str(message) for message in response.wsgi_request._messages]
+    return (
+        response.status_code == 302
+        and response.url == reverse("wagtailadmin_home")
+        and any("do not have permission" in message for message in messages)
+    )

@@ -11,6 +11,8 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from catalog.models import MicrocredentialPage
 from partners.models import PartnerApprovalTask
 
+from .conftest import is_refused
+
 pytestmark = pytest.mark.django_db
 
 
@@ -75,11 +77,8 @@ def act(client, page, action, task_state):
 
 
 def assert_refused(response, task_state):
-    """Wagtail answers a refused admin action with its "no permission" message and a redirect
-    to the dashboard (not a 403 page); the task is still waiting."""
-    assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
-    messages = [str(message) for message in response.wsgi_request._messages]
-    assert any("do not have permission" in message for message in messages), messages
+    """Refused, and the task is still waiting."""
+    assert is_refused(response)
     assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_IN_PROGRESS
 
 
@@ -119,7 +118,10 @@ def test_rejection_keeps_the_live_page_unchanged(login, credential_a, editor_a, 
     assert act(client, credential_a, "reject", task_state).status_code == 302
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_REJECTED
-    assert WorkflowState.objects.get(pk=task_state.workflow_state_id).status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert (
+        WorkflowState.objects.get(pk=task_state.workflow_state_id).status
+        == WorkflowState.STATUS_NEEDS_CHANGES
+    )
     assert live_summary(credential_a) == "Plan work."
     assert b"Wrong claims here." not in client.get(credential_a.url).content
 
@@ -140,7 +142,9 @@ def test_nobody_approves_their_own_submission(login, credential_a, staff, other_
     assert TaskState.objects.get(pk=task_state.pk).finished_by == other_staff
 
 
-def test_an_approver_who_edits_a_submission_cannot_approve_it(login, credential_a, editor_a, staff, other_staff, client):
+def test_an_approver_who_edits_a_submission_cannot_approve_it(
+    login, credential_a, editor_a, staff, other_staff, client
+):
     """Approving publishes the latest revision: whoever wrote it is a submitter too."""
     login(editor_a)
     task_state = submit_change(client, credential_a, "Editor's text.")
@@ -157,7 +161,9 @@ def test_an_approver_who_edits_a_submission_cannot_approve_it(login, credential_
     assert live_summary(credential_a) == "Editor's text, tidied by staff."
 
 
-def test_a_partner_task_moderates_only_its_own_partner(login, partner_b, credential_a, editor_a, staff, client):
+def test_a_partner_task_moderates_only_its_own_partner(
+    login, partner_b, credential_a, editor_a, staff, client
+):
     login(editor_a)
     task_state = submit_change(client, credential_a, "For review.")
     own_task = task_state.task.specific
