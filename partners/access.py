@@ -11,10 +11,12 @@ so the admin views, the command and the tests share one rule: nobody grants more
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
     GroupPagePermission,
+    Page,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -282,3 +284,33 @@ def deactivate(actor, partner, target, role):
     if not can_deactivate(actor, partner, target, role):
         raise PermissionError("You may not deactivate this user.")
     partner_group(partner, role).user_set.remove(target)
+
+
+# What a partner user may see of other partners' pages ------------------------------------------
+
+
+def partner_pages_of(user):
+    """The partner pages whose groups `user` is in."""
+    return PartnerPage.objects.filter(access_groups__group__user=user).distinct()
+
+
+def is_partner_only_user(user):
+    """A partner's editor or manager with no page permissions beyond their partners' groups:
+    the people whose admin views must show only their own partner's unpublished content."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    if not PartnerGroup.objects.filter(group__user=user).exists():
+        return False
+    return not GroupPagePermission.objects.filter(group__user=user, group__partner_role__isnull=True).exists()
+
+
+def pages_visible_to_partner_user(pages, user):
+    """`pages` cut to the user's own partners' subtrees (drafts and all) and, elsewhere, the
+    live, public pages anyone can read on the site (co-branding partners, prerequisites)."""
+    own = Q()
+    for path in partner_pages_of(user).values_list("path", flat=True):
+        own |= Q(path__startswith=path)
+    public_ids = Page.objects.live().public().values("pk")
+    if not own:
+        return pages.filter(pk__in=public_ids)
+    return pages.filter(own | Q(pk__in=public_ids))
