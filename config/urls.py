@@ -11,6 +11,7 @@ from config.api import api_router
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
+    path("partners/", include("partners.urls")),  # partner users accept their invitations
     path("checkout/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("", include("issuance.webhook_urls")),  # the issuers' signed callback
     path("", include("checkout.urls")),

@@ -1,8 +1,16 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Cast
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 from wagtail.search import index
 
 HEX_COLOUR_VALIDATOR = RegexValidator(
@@ -114,3 +122,160 @@ class PartnerPage(Page):
         context["cobranded_credentials"] = self.get_cobranded_credentials()
         context["pathways"] = self.get_pathways()
         return context
+
+
+# Access: who may edit a partner's content, through Wagtail's own groups and permissions --------
+
+
+class PartnerRole(models.TextChoices):
+    """What a partner's user may do. Editors edit drafts of the partner's pages and media;
+    managers do the same and also invite and deactivate the partner's editors."""
+
+    EDITOR = "editor", "Editor"
+    MANAGER = "manager", "Manager"
+
+
+class PartnerGroup(models.Model):
+    """The Wagtail group that holds one role for one partner.
+
+    Groups are found through this row, never by name, so renaming a partner (or its groups)
+    keeps its people and permissions. `partners.access.ensure_partner_access()` makes it.
+    """
+
+    partner = models.ForeignKey(PartnerPage, on_delete=models.CASCADE, related_name="access_groups")
+    role = models.CharField(max_length=16, choices=PartnerRole.choices)
+    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="partner_role")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partner", "role"], name="one_group_per_partner_role")]
+
+    def __str__(self):
+        return f"{self.partner.title}: {self.get_role_display()}"
+
+
+class PartnerCollection(models.Model):
+    """The Wagtail collection holding a partner's images and documents."""
+
+    partner = models.OneToOneField(PartnerPage, on_delete=models.CASCADE, related_name="media_collection")
+    collection = models.OneToOneField("wagtailcore.Collection", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.partner.title}: {self.collection.name}"
+
+
+class PartnerApprovalTask(AbstractGroupApprovalTask):
+    """Staff approval of one partner's pages: a group approval task that nobody may complete
+    for their own submission.
+
+    Wagtail's group approval lets anyone in the approving group approve anything, their own
+    submission included (wagtail#6995), and a task's `get_task_states_user_can_moderate`
+    returns every item of the task. So each partner has its own task, limited to the pages
+    under that partner, and the person who submitted a change, or wrote the revision that
+    approval would publish, can neither approve it nor edit it while it waits.
+    """
+
+    partner = models.ForeignKey(
+        PartnerPage, on_delete=models.CASCADE, related_name="approval_tasks", null=True, blank=True
+    )
+
+    admin_form_fields = AbstractGroupApprovalTask.admin_form_fields + ["partner"]
+    admin_form_readonly_on_edit_fields = AbstractGroupApprovalTask.admin_form_readonly_on_edit_fields + [
+        "partner"
+    ]
+
+    class Meta:
+        verbose_name = "partner approval task"
+
+    def is_submitter(self, obj, user):
+        """Whether `user` asked for this approval or wrote what approving it would publish."""
+        if not user.is_authenticated:
+            return False
+        workflow_state = obj.current_workflow_state
+        if workflow_state is not None and workflow_state.requested_by_id == user.pk:
+            return True
+        latest = obj.get_latest_revision()
+        return latest is not None and latest.user_id == user.pk
+
+    def user_can_access_editor(self, obj, user):
+        return not self.is_submitter(obj, user) and super().user_can_access_editor(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return self.is_submitter(obj, user) or super().locked_for_user(obj, user)
+
+    def get_actions(self, obj, user):
+        if self.is_submitter(obj, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # The admin only offers actions get_actions() returns; this holds for any other caller.
+        if self.is_submitter(task_state.workflow_state.content_object, user):
+            raise PermissionDenied("You cannot approve or reject your own submission.")
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        if self.partner_id is None:
+            return TaskState.objects.none()
+        partner_pages = (
+            Page.objects.filter(path__startswith=self.partner.path)
+            .annotate(id_text=Cast("id", models.CharField()))
+            .values("id_text")
+        )
+        return (
+            states.filter(workflow_state__object_id__in=partner_pages)
+            .exclude(workflow_state__requested_by=user.pk)
+            .exclude(revision__user=user.pk)
+        )
+
+
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
+def hash_invitation_token(token):
+    """Only this hash is stored: a database read does not give away working links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A one-time, expiring link that makes its holder one of a partner's editors or managers.
+
+    `partners.invitations` creates, emails and accepts them; the token itself is shown once
+    (in the email, or printed by `manage.py partners invite`) and never stored.
+    """
+
+    email = models.EmailField()
+    partner = models.ForeignKey(PartnerPage, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=16, choices=PartnerRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("invite_any_partner_user", "Can invite and deactivate users of any partner")]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display().lower()} of {self.partner.title}"
+
+    @staticmethod
+    def new_token():
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()

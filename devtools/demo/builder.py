@@ -34,6 +34,7 @@ from catalog.signals import catalog_changed
 from devtools.issuer_receiver import DEVELOPMENT_SECRET
 from home.models import HomeFeaturedCredential, HomePage
 from issuance.models import IssuerEndpoint
+from partners.access import partner_group, sync_all_partners
 from partners.models import PartnerPage
 
 from . import content
@@ -246,6 +247,29 @@ class DemoBuilder:
         self.created.append("admin login")
         return True
 
+    def ensure_partner_access(self):
+        """Every partner's groups, permissions, collection and workflow (`partners sync`): new
+        partners get them when created; this brings databases made before that up to date."""
+        for partner, changes in sync_all_partners().items():
+            if changes:
+                self.created.append(f"access for {partner.title} ({len(changes)} change(s))")
+
+    def ensure_partner_editor(self):
+        """A demo login in Arizona State University's editors group."""
+        User = get_user_model()
+        if User.objects.filter(email=content.DEMO_PARTNER_EDITOR_EMAIL).exists():
+            return False
+        editor = User.objects.create_user(
+            email=content.DEMO_PARTNER_EDITOR_EMAIL,
+            password=content.DEMO_PARTNER_EDITOR_PASSWORD,
+            first_name="Demo",
+            last_name="Partner Editor",
+            email_verified_at=timezone.now(),
+        )
+        partner = PartnerPage.objects.get(slug=content.DEMO_PARTNER_EDITOR_PARTNER)
+        partner_group(partner, "editor").user_set.add(editor)
+        return True
+
     def ensure_issuer_endpoint(self):
         """An issuer endpoint pointing at the development reference receiver that `make run`
         starts (devtools/issuer_receiver.py), signed with its secret, so a completion recorded
@@ -268,6 +292,7 @@ class DemoBuilder:
         credentials = self.ensure_credentials(partners, framework)
         self.ensure_pathways(partners, credentials)
         self.ensure_featured(home, credentials)
+        self.ensure_partner_access()
         self.ensure_issuer_endpoint()
         return self.created
 

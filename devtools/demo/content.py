@@ -153,3 +153,8 @@ FEATURED = ["ASU-BDA-110", "CCCS-MFG-101", "SUNY-CYB-110", "PSU-LIB-UBER"]
 
 DEMO_ADMIN_EMAIL = "admin@example.com"
 DEMO_ADMIN_PASSWORD = "demo-admin-password"
+
+# A partner editor (docs/PARTNERS.md): edits Arizona State University's pages; staff approve.
+DEMO_PARTNER_EDITOR_EMAIL = "asu-editor@example.com"
+DEMO_PARTNER_EDITOR_PASSWORD = "demo-partner-password"
+DEMO_PARTNER_EDITOR_PARTNER = "arizona-state-university"

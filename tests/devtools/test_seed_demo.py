@@ -91,6 +91,19 @@ def test_dev_admin_login_is_created_and_printed(settings):
     from django.contrib.auth import get_user_model
 
     assert get_user_model().objects.get(email="admin@example.com").is_superuser
+    assert "asu-editor@example.com / demo-partner-password" in out.getvalue()
+    editor = get_user_model().objects.get(email="asu-editor@example.com")
+    assert [group.name for group in editor.groups.all()] == ["Arizona State University editors"]
+    assert not editor.is_staff and not editor.is_superuser
+
+
+def test_every_demo_partner_has_its_groups_and_a_second_run_changes_nothing():
+    from partners.access import sync_all_partners
+    from partners.models import PartnerGroup
+
+    call_command("seed_demo", stdout=StringIO())
+    assert PartnerGroup.objects.count() == 2 * PartnerPage.objects.count() > 0
+    assert all(changes == [] for changes in sync_all_partners().values())
 
 
 def test_images_are_generated_not_downloaded():

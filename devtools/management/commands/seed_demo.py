@@ -54,6 +54,14 @@ class Command(BaseCommand):
                     f"Admin login ({state}): {content.DEMO_ADMIN_EMAIL} / {content.DEMO_ADMIN_PASSWORD}"
                 )
             )
+            made = builder.ensure_partner_editor()
+            state = "created" if made else "already exists"
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Partner editor login ({state}, Arizona State University's pages; staff approve): "
+                    f"{content.DEMO_PARTNER_EDITOR_EMAIL} / {content.DEMO_PARTNER_EDITOR_PASSWORD}"
+                )
+            )
 
         if scale:
             self._scale(scale)

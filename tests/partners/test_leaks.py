@@ -1,0 +1,118 @@
+"""Partner A's users never see partner B's unpublished content in the admin: the explorer, the
+page chooser, admin search, the image and document choosers. (The issue lists more places;
+docs/PARTNERS.md says which are closed.)"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+
+from partners.models import PartnerCollection
+from tests.builders import make_credential
+
+pytestmark = pytest.mark.django_db
+
+B_SECRETS = ["Bravo Draft Welding", "Bravo Image Title", "Bravo Document Title", "bravotag"]
+
+
+@pytest.fixture
+def b_content(partner_b, framework):
+    """B's unpublished credential, and an image and a document in B's collection."""
+    make_credential(partner_b, competencies=framework[1][:1], title="Bravo Draft Welding", live=False)
+    collection = PartnerCollection.objects.get(partner=partner_b).collection
+    image = get_image_model().objects.create(
+        title="Bravo Image Title", file=get_test_image_file(), collection=collection
+    )
+    image.tags.add("bravotag")
+    document = get_document_model().objects.create(
+        title="Bravo Document Title", file=ContentFile(b"hello", name="bravo.txt"), collection=collection
+    )
+    document.tags.add("bravotag")
+
+
+@pytest.fixture
+def a_content(partner_a, framework):
+    make_credential(partner_a, competencies=framework[1][:1], title="Alpha Draft Analytics", live=False)
+
+
+def shows_no_b_secrets(response):
+    assert response.status_code == 200, response
+    text = response.content.decode()
+    leaked = [secret for secret in B_SECRETS if secret in text]
+    assert leaked == [], leaked
+    return True
+
+
+# Wagtail's image and document listings offer the ten most used tags of all collections as
+# filters (wagtail#7161): not closed yet, so these are expected to fail until they are.
+TAG_LEAK = pytest.mark.xfail(strict=True, reason="wagtail#7161: popular tags of every collection")
+
+ADMIN_PAGES = [
+    ("wagtailadmin_home", {}),
+    ("wagtailadmin_choose_page", {}),
+    ("wagtailadmin_choose_page_search", {"q": "Bravo"}),
+    ("wagtailadmin_pages:search", {"q": "Bravo"}),
+    pytest.param("wagtailimages:index", {}, marks=TAG_LEAK),
+    pytest.param("wagtailimages_chooser:choose", {}, marks=TAG_LEAK),
+    pytest.param("wagtaildocs:index", {}, marks=TAG_LEAK),
+    ("wagtaildocs_chooser:choose", {}),
+]
+
+
+@pytest.mark.parametrize("url_name, query", ADMIN_PAGES)
+def test_partner_a_editor_never_sees_partner_b_titles(login, editor_a, a_content, b_content, url_name, query):
+    client = login(editor_a)
+    assert shows_no_b_secrets(client.get(reverse(url_name), query))
+
+
+def test_the_page_chooser_still_offers_a_own_drafts_and_b_public_pages(
+    login, editor_a, partner_b, a_content, b_content
+):
+    client = login(editor_a)
+    text = client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Alpha"}).content.decode()
+    assert "Alpha Draft Analytics" in text
+    # Co-branding names other partners: their live, public pages stay choosable.
+    text = client.get(
+        reverse("wagtailadmin_choose_page_child", args=[partner_b.get_parent().pk])
+    ).content.decode()
+    assert "Colorado Community College System" in text
+
+
+def test_the_explorer_starts_at_the_partner_page(login, editor_a, partner_a):
+    client = login(editor_a)
+    response = client.get(reverse("wagtailadmin_explore_root"))
+    assert response.status_code == 302 and response.url == reverse(
+        "wagtailadmin_explore", args=[partner_a.pk]
+    )
+
+
+def test_the_page_chooser_does_not_browse_into_b_drafts(login, editor_a, partner_a, partner_b, b_content):
+    from catalog.models import MicrocredentialPage
+
+    draft = MicrocredentialPage.objects.get(title="Bravo Draft Welding")
+    client = login(editor_a)
+    assert client.get(reverse("wagtailadmin_choose_page_child", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("wagtailadmin_choose_page_child", args=[partner_a.pk])).status_code == 200
+
+
+def test_b_pages_in_the_explorer_send_a_back_to_its_own(login, editor_a, partner_a, partner_b, b_content):
+    client = login(editor_a)
+    response = client.get(reverse("wagtailadmin_explore", args=[partner_b.pk]))
+    assert response.status_code == 302 and response.url == reverse(
+        "wagtailadmin_explore", args=[partner_a.pk]
+    )
+
+
+def test_images_and_documents_of_b_are_not_listed(login, editor_a, b_content):
+    client = login(editor_a)
+    assert "Bravo Image Title" not in client.get(reverse("wagtailimages:index")).content.decode()
+    assert "Bravo Document Title" not in client.get(reverse("wagtaildocs:index")).content.decode()
+    assert "Bravo Image Title" not in client.get(reverse("wagtailimages_chooser:choose")).content.decode()
+
+
+def test_staff_choosers_are_not_cut(login, staff, a_content, b_content):
+    client = login(staff)
+    text = client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Draft"}).content.decode()
+    assert "Bravo Draft Welding" in text and "Alpha Draft Analytics" in text
