@@ -10,7 +10,7 @@ import time
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 
 class Command(BaseCommand):
@@ -55,7 +55,8 @@ class Command(BaseCommand):
     def loop(self, command_name, every, passes, stopping):
         done = 0
         while not stopping and (passes is None or done < passes):
-            close_old_connections()  # a long-running loop must not keep a dead connection
+            if not connection.in_atomic_block:  # (a caller's transaction is not ours to end)
+                close_old_connections()  # a long-running loop must not keep a dead connection
             started = time.monotonic()
             try:
                 call_command(command_name, stdout=self.stdout, stderr=self.stderr)
