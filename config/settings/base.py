@@ -191,7 +191,12 @@ ISSUANCE_RETRY_AFTER_MAX = float(os.environ.get("ISSUANCE_RETRY_AFTER_MAX", str(
 ISSUANCE_REDISPATCH_AFTER = float(os.environ.get("ISSUANCE_REDISPATCH_AFTER", "60"))
 
 WAGTAIL_SITE_NAME = "Microcredential Catalog"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address, e.g. https://credentials.example.edu (production sets it). Set, every
+# absolute link the site writes (CSV, JSON APIs, JSON-LD: catalog/links.py) uses it; empty, links
+# follow the address each request came to, so `make run PORT=8010` links to port 8010.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/")
+# Links written with no request at hand (emails, issuer payloads, admin notifications).
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or PUBLIC_URL or "http://127.0.0.1:8000"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # No third-party requests from the admin (the Content-Security-Policy allows none): no Gravatar
