@@ -1,4 +1,3 @@
-
 from django import template
 
 from catalog.credit_hours import format_credit_hours

@@ -3,6 +3,7 @@ badges, credit hours) is what the page computes beside it (PathwayPage.get_total
 
 import re
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -46,7 +47,7 @@ def test_claims_are_read_from_copy():
 
 
 def test_every_demo_pathway_says_what_its_totals_are(client):
-    call_command("seed_demo", learners=0, stdout=None)
+    call_command("seed_demo", learners=0, stdout=StringIO())
     checked = 0
     for pathway in PathwayPage.objects.live():
         totals = pathway.get_totals()
