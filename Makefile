@@ -36,9 +36,14 @@ install-test: $(VENV)/.installed-test
 migrate: install-test
 	$(MANAGE) migrate --noinput
 
-seed: migrate
-	DEV_ISSUER_RECEIVER_URL=http://127.0.0.1:$(ISSUER_PORT)/webhooks $(MANAGE) seed_demo
+# The address the site is served on: links in emails and issuer payloads (and the demo site's
+# hostname and port on a new database).
+BASE_URL = http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
+seed: migrate
+	DEV_ISSUER_RECEIVER_URL=http://127.0.0.1:$(ISSUER_PORT)/webhooks WAGTAILADMIN_BASE_URL=$(BASE_URL) $(MANAGE) seed_demo
+
+# devtools/run_stack.py starts every process, and on Ctrl-C stops them all and exits quietly.
 run: seed
 	@echo ""
 	@echo "  Public site:  http://$(HOST):$(PORT)/"
@@ -48,19 +53,13 @@ run: seed
 	@echo "                pay with test card 4242 4242 4242 4242, any future expiry, any CVC."
 	@echo "  Background worker (search index, issuer webhooks and other tasks) logs to tmp/worker.log;"
 	@echo "                its safety net for lost deliveries (dispatch_deliveries) to tmp/dispatcher.log."
+	@echo "  Scheduled publishing: publish_scheduled runs every 15 s, logs to tmp/publisher.log."
 	@echo "  Badge issuer: a reference receiver on http://127.0.0.1:$(ISSUER_PORT)/ lists the signed webhooks it got"
 	@echo "                and answers each with a credential link (logs to tmp/issuer.log)."
-	@echo "  Ctrl-C stops the server, the worker, the issuer and localstripe."
+	@echo "  Ctrl-C stops the server, the worker, the dispatcher, the publisher, the issuer and localstripe."
 	@echo ""
-	@mkdir -p tmp
-	@trap 'kill 0' INT TERM EXIT; \
-		$(BIN)/python -m devtools.localstripe_server --port $(STRIPE_PORT) --store tmp/localstripe.pickle --keep-store \
-			--webhook-url http://127.0.0.1:$(PORT)/checkout/stripe/webhook/ \
-			--webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_localstripe_development}" > tmp/localstripe.log 2>&1 & \
-		$(MANAGE) db_worker --queue-name '*' > tmp/worker.log 2>&1 & \
-		$(MANAGE) dispatch_deliveries --every 15 > tmp/dispatcher.log 2>&1 & \
-		$(BIN)/python -m devtools.issuer_receiver --port $(ISSUER_PORT) --verbose > tmp/issuer.log 2>&1 & \
-		STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) $(MANAGE) runserver $(HOST):$(PORT)
+	@$(BIN)/python -m devtools.run_stack --host $(HOST) --port $(PORT) --stripe-port $(STRIPE_PORT) \
+		--issuer-port $(ISSUER_PORT) --log-dir tmp
 
 # Browser tests drive Debian's chromium; install it when missing (needs root and apt).
 browsers:

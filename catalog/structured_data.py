@@ -9,6 +9,8 @@ import json
 
 from django.utils.safestring import mark_safe
 
+from catalog.links import page_full_url
+
 # Same escapes as Django's json_script: nothing in the data can close the <script> element.
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -23,14 +25,14 @@ COURSE_MODE = {
 def _organization(partner, request):
     if partner is None:
         return None
-    data = {"@type": "Organization", "name": partner.title, "url": partner.get_full_url(request)}
+    data = {"@type": "Organization", "name": partner.title, "url": page_full_url(partner, request)}
     if partner.website:
         data["sameAs"] = partner.website
     return data
 
 
 def microcredential_json_ld(page, request, *, provider, partner_links, competency_links):
-    url = page.get_full_url(request)
+    url = page_full_url(page, request)
     offers = [
         {
             "@type": "Offer",

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from catalog.credit_hours import credit_hours_phrase
 from catalog.models import MicrocredentialPage
 from catalog.money import format_money
 
@@ -49,7 +50,7 @@ def price_lines(credential, include_enrolment=True, include_credit=False):
         lines.append(
             PricedLine(
                 LineKind.CREDIT_CONVERSION,
-                f"Academic credit: {credential.credit_hours} credit hours for {credential.title}",
+                f"Academic credit: {credit_hours_phrase(credential.credit_hours)} for {credential.title}",
                 credential.credit_conversion_fee,
             )
         )

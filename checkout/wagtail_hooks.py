@@ -44,6 +44,18 @@ register_permission_policy(Refund, ReadOnlyPermissionPolicy(Refund))
 register_permission_policy(PaymentEvent, ReadOnlyPermissionPolicy(PaymentEvent))
 
 
+def money_column(name, label):
+    """An amount as the site writes it ($425, $25.50: catalog/money.py), sortable by the field."""
+    return Column(name, label=label, accessor=lambda obj: format_money(getattr(obj, name)), sort_key=name)
+
+
+def needs_review_badge(order):
+    """A badge on the orders that need a person; nothing on the others (not "False")."""
+    if not order.needs_review:
+        return ""
+    return format_html('<span class="w-status w-status--label">{}</span>', "Needs review")
+
+
 class OrderIndexView(IndexView):
     refund_url_name = None
 
@@ -84,6 +96,9 @@ class OrderInspectView(InspectView):
 
     def get_total_display_value(self):
         return format_money(self.object.total)
+
+    def get_needs_review_display_value(self):
+        return "Yes: see the history below" if self.object.needs_review else "No"
 
     def get_lines_display_value(self):
         return format_html_join(
@@ -128,9 +143,9 @@ class OrderViewSet(ModelViewSet):
         "number",
         "user",
         "status",
-        Column("total", label="Total (USD)"),
+        money_column("total", "Total"),
         "created_at",
-        "needs_review",
+        Column("needs_review", label="Needs review", accessor=needs_review_badge, sort_key="needs_review"),
     ]
     list_filter = ["status", "needs_review", "created_at", "lines__microcredential"]
     search_fields = ["number", "user__email"]
@@ -213,7 +228,7 @@ class RefundViewSet(ModelViewSet):
     form_fields = ["reason"]  # required by ModelViewSet; the edit view is never permitted
     list_display = [
         "order",
-        Column("amount", label="Amount (USD)"),
+        money_column("amount", "Amount"),
         "reason",
         "created_by",
         "created_at",

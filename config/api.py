@@ -15,8 +15,13 @@ query string gets a 200 or a 400 with a message, never a 500 (the search fuzz co
   `?provider=`, `?notional_hours=`...) outside its column's range a 400 (ids start at 1), and
   the detail route takes `<dbid:pk>` (config/converters.py), so a larger id is a 404; `find/?id=`
   that is no page id is a 400.
+
+Every link it writes (`detail_url`, `html_url`, also a parent's and a related page's) follows the
+address the request came to, or PUBLIC_URL when set (catalog/links.py), where Wagtail's take the
+Site record's host and port.
 """
 
+import functools
 from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -24,13 +29,15 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields import AutoFieldMixin
 from django.http import Http404
-from django.urls import path
+from django.urls import NoReverseMatch, path
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import PageHtmlUrlField, PageParentField, PageSerializer, get_serializer_class
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from catalog.links import absolute_url, page_full_url
 from config.converters import MAX_DATABASE_ID
 from search.catalog_search import search_terms
 from search.forms import MAX_QUERY_LENGTH
@@ -104,7 +111,61 @@ class WordsSearchFilter(SearchFilter):
         return super().filter_queryset(SimpleNamespace(GET=cleaned), queryset, view)
 
 
+class RequestPageHtmlUrlField(PageHtmlUrlField):
+    def to_representation(self, page):
+        try:
+            return page_full_url(page, self.context["request"])
+        except NoReverseMatch:
+            return None
+
+
+class RequestPageParentField(PageParentField):
+    """Wagtail's `parent`, serialized with our serializer (its own names PageSerializer)."""
+
+    def to_representation(self, value):
+        serializer_class = get_serializer_class(
+            value.__class__,
+            ["id", "type", "detail_url", "html_url", "title"],
+            meta_fields=["type", "detail_url", "html_url"],
+            base=RequestLinksPageSerializer,
+        )
+        return serializer_class(context=self.context).to_representation(value)
+
+
+class RequestLinksPageSerializer(PageSerializer):
+    html_url = RequestPageHtmlUrlField(read_only=True)
+    parent = RequestPageParentField(read_only=True)
+
+
+class RequestBoundRouter:
+    """The router as one request's views see it: detail URLs absolute for that request."""
+
+    def __init__(self, router, request):
+        self.router = router
+        self.request = request
+
+    def __getattr__(self, name):
+        return getattr(self.router, name)
+
+    def get_object_detail_urlpath(self, model, pk):
+        return absolute_url(self.request, self.router.get_object_detail_urlpath(model, pk))
+
+
+class RequestLinksRouter(WagtailAPIRouter):
+    """Wagtail's router, handing each request's views a RequestBoundRouter: every `detail_url`
+    (Wagtail builds them all through the router the request carries) follows the request."""
+
+    def wrap_view(self, func):
+        @functools.wraps(func)
+        def wrapped(request, *args, **kwargs):
+            request.wagtailapi_router = RequestBoundRouter(self, request)
+            return func(request, *args, **kwargs)
+
+        return wrapped
+
+
 class CatalogPagesAPIViewSet(PagesAPIViewSet):
+    base_serializer_class = RequestLinksPageSerializer
     pagination_class = BoundedPagination
     filter_backends = [
         {FieldsFilter: StrictFieldsFilter, SearchFilter: WordsSearchFilter}.get(backend, backend)
@@ -142,5 +203,5 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
         ]
 
 
-api_router = WagtailAPIRouter("wagtailapi")
+api_router = RequestLinksRouter("wagtailapi")
 api_router.register_endpoint("pages", CatalogPagesAPIViewSet)

@@ -1,5 +1,7 @@
 """Plain-dict views of search results for the JSON API and CSV export (one shape for both)."""
 
+from catalog.links import page_full_url
+
 
 def competency_dict(competency):
     return {
@@ -21,7 +23,7 @@ def coverage_dict(coverage, request):
     return {
         "title": credential.title,
         "short_code": credential.short_code,
-        "url": credential.get_full_url(request),
+        "url": page_full_url(credential, request),
         "provider": credential.provider.title if credential.provider else None,
         "level": credential.get_level_display(),
         "format": credential.get_delivery_format_display(),

@@ -6,6 +6,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
+from catalog.links import page_full_url
 from catalog.models import Competency
 from spreadsheets.cells import csv_writer
 
@@ -234,7 +235,7 @@ def api_skills_search(request):
             "pathways": [
                 {
                     "title": s.pathway.title,
-                    "url": s.pathway.get_full_url(request),
+                    "url": page_full_url(s.pathway, request),
                     "credentials": s.credentials,
                 }
                 for s in result.pathways

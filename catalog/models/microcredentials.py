@@ -84,7 +84,9 @@ class MicrocredentialPage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",  # One-way link; images do not need to list their pages.
-        help_text="Wide photo at the top of the page (at least 1600×600).",
+        # The page shows it cropped to 1600×400 (fill-1600x400 in microcredential_page.html).
+        help_text="Wide photo at the top of the page, shown cropped to 1600×400: at least that size, "
+        "subject in the middle.",
     )
     badge_image = models.ForeignKey(
         get_image_model_string(),

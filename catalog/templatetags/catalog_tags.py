@@ -1,7 +1,6 @@
-from decimal import Decimal
-
 from django import template
 
+from catalog.credit_hours import format_credit_hours
 from catalog.money import format_money
 from catalog.structured_data import as_script
 
@@ -16,11 +15,8 @@ def money(amount):
 
 @register.filter
 def credit_hours(value):
-    """3 rather than 3.0; 1.5 stays 1.5."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    return f"{value:.0f}" if value == value.to_integral_value() else f"{value.normalize()}"
+    """3 rather than 3.0; 1.5 stays 1.5 (catalog/credit_hours.py)."""
+    return format_credit_hours(value)
 
 
 @register.simple_tag(takes_context=True)

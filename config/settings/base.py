@@ -194,14 +194,22 @@ ISSUANCE_REDISPATCH_AFTER = float(os.environ.get("ISSUANCE_REDISPATCH_AFTER", "6
 ISSUANCE_DRAIN_SECONDS = float(os.environ.get("ISSUANCE_DRAIN_SECONDS", "5"))
 
 WAGTAIL_SITE_NAME = "Microcredential Catalog"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address, e.g. https://credentials.example.edu (production sets it). Set, every
+# absolute link the site writes (CSV, JSON APIs, JSON-LD: catalog/links.py) uses it; empty, links
+# follow the address each request came to, so `make run PORT=8010` links to port 8010.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/")
+# Links written with no request at hand (emails, issuer payloads, admin notifications).
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or PUBLIC_URL or "http://127.0.0.1:8000"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-# No third-party requests from the admin (the Content-Security-Policy allows none): no Gravatar
-# avatars (editors can upload one under Account), no release check against wagtail.org (upgrades
-# come through requirements/*.txt).
+# No third-party requests from the admin (the Content-Security-Policy allows none, and a development
+# site must work offline; tests/config/test_admin_offline.py checks): no Gravatar avatars (the
+# default avatar, or one an editor uploads under Account), no release check against wagtail.org
+# (upgrades come through requirements/*.txt), no "What's new in Wagtail" dashboard banner.
+# Embeds (wagtail.embeds) reach a provider's oEmbed API only when an editor adds an embed.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # Search: Wagtail's database backend by default (SQLite FTS5 or PostgreSQL full-text);
 # Elasticsearch 9 when ELASTICSEARCH_URL is set.

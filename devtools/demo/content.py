@@ -111,9 +111,9 @@ PATHWAYS = [
         "parent": "arizona-state-university",
         "slug": "applied-business-data-analytics",
         "title": "Applied Business Data Analytics Mastery Certificate",
-        "intro": "Four courses that take you from spreadsheets to dashboards — and, with credit, toward admission to an ASU bachelor's degree.",
+        "intro": "Three courses — two required, and your choice of a third — that take you from spreadsheets to dashboards and, with credit, toward admission to an ASU bachelor's degree.",
         "outcome": "degree_admission",
-        "outcome_description": "A Mastery Certificate and 12 ASU credit hours toward earned admission",
+        "outcome_description": "A Mastery Certificate and 9 ASU credit hours toward earned admission",
         "electives_required": 1,
         "steps": [
             ("ASU-BDA-110", True),

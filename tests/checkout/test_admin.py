@@ -1,6 +1,7 @@
 """Staff browse orders and enrolments in the Wagtail admin, filter, search and export them,
 and cannot edit or delete them (amounts on a paid order never change)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -76,3 +77,32 @@ def test_refunds_and_payment_events_are_listed_read_only(staff, paid_order):
     assert "evt_abc" in body
     for name in ("refunds", "payment_events"):
         assert staff.get(reverse(f"{name}:add")).status_code in (302, 403)
+
+
+def test_orders_show_amounts_with_their_currency_and_a_needs_review_badge(staff, paid_order):
+    from checkout.models import Order
+
+    flagged = Order.objects.get(pk=paid_order.pk)
+    Order.objects.filter(pk=flagged.pk).update(needs_review=True)
+    listing = staff.get(reverse("orders:index")).content.decode()
+    assert "$25" in listing
+    assert "Needs review</span>" in listing
+    assert ">False<" not in listing and ">True<" not in listing
+    inspect = staff.get(reverse("orders:inspect", args=[paid_order.pk])).content.decode()
+    assert "Yes: see the history below" in inspect and "$25" in inspect
+    Order.objects.filter(pk=flagged.pk).update(needs_review=False)
+    listing = staff.get(reverse("orders:index")).content.decode()
+    assert "Needs review</span>" not in listing and ">False<" not in listing
+    inspect = staff.get(reverse("orders:inspect", args=[paid_order.pk])).content.decode()
+    assert re.search(r"<dt>Needs review</dt>\s*<dd>\s*No\s*</dd>", inspect)
+
+
+def test_hero_image_help_text_names_the_crop_the_page_uses():
+    from pathlib import Path
+
+    from catalog.models import MicrocredentialPage
+
+    template = Path(__file__).resolve().parents[2] / "catalog/templates/catalog/microcredential_page.html"
+    crop = re.search(r"page\.hero_image fill-(\d+)x(\d+)", template.read_text())
+    help_text = MicrocredentialPage._meta.get_field("hero_image").help_text
+    assert f"{crop[1]}×{crop[2]}" in help_text

@@ -112,3 +112,22 @@ def test_images_are_generated_not_downloaded():
     logo = Image.objects.get(title="Arizona State University logo")
     assert (logo.width, logo.height) == (480, 160)
     assert Revision.objects.count() > 0 and Competency.objects.exists()
+
+
+def test_the_demo_is_searchable_when_seed_demo_ends_with_no_worker_running(settings, client):
+    """As under `make run` on a new database: index updates queue in the database, no worker has
+    run yet, and a search for a demo credential's exact title must find it at once."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    out = StringIO()
+    call_command("seed_demo", learners=0, stdout=out)
+    assert DBTaskResult.objects.exists()  # the updates did go to the queue (nothing ran them)
+
+    title = MicrocredentialPage.objects.get(short_code="ASU-BDA-110").title
+    response = client.get("/search/", {"q": title})
+    assert response.status_code == 200
+    results = [page.title for page in response.context["results"]]
+    assert title in results
+    assert "0 credentials" not in response.content.decode()
+    assert "Search index: added" in out.getvalue()

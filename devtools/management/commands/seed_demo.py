@@ -7,6 +7,7 @@ from catalog.models import Competency
 from devtools.demo import content
 from devtools.demo.builder import DemoBuilder, generate_credentials
 from devtools.demo.learners import DEFAULT_LEARNERS, DEMO_LEARNER_PASSWORD, ensure_learners, learner_email
+from devtools.demo.search_index import indexed_on_exit
 from partners.models import PartnerPage
 
 
@@ -38,7 +39,11 @@ class Command(BaseCommand):
         if learners < 0:
             raise CommandError("--learners must be 0 or more.")
         builder = DemoBuilder(stdout=self.stdout)
-        created = builder.build()
+        # Searchable as soon as the command ends, without waiting for the worker (search_index.py).
+        with indexed_on_exit() as saved:
+            created = builder.build()
+        if saved:
+            self.stdout.write(f"Search index: added the {len(saved)} item(s) saved.")
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo content: created {len(created)} item(s)."))
             for item in created:
