@@ -21,7 +21,7 @@ from django.db import transaction
 from catalog.models import MicrocredentialPage
 from checkout.models import Enrolment, EnrolmentStatus
 
-from .enrolment_completions import current_completion, with_completions
+from .enrolment_completions import current_completion, with_current_completion
 from .intake import (
     CODE_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -167,7 +167,7 @@ def check_rows(parsed):
     }
     enrolments = {
         (e.user_id, e.microcredential_id): e
-        for e in with_completions(
+        for e in with_current_completion(
             Enrolment.objects.filter(
                 user__in=learners.values(), microcredential__in=credentials.values()
             ).select_related("user", "microcredential")

@@ -12,7 +12,7 @@ from checkout.models import Enrolment, Order, OrderStatus
 from checkout.services import purchasable_credentials
 
 from .credential_links import safe_credential_url
-from .enrolment_completions import current_completion, with_completions
+from .enrolment_completions import current_completion, with_current_completion
 from .models import Completion
 
 
@@ -37,7 +37,9 @@ class PathwayRow:
 
 def my_learning_context(learner):
     enrolments = list(
-        with_completions(Enrolment.objects.filter(user=learner).select_related("microcredential", "order"))
+        with_current_completion(
+            Enrolment.objects.filter(user=learner).select_related("microcredential", "order")
+        )
     )
     # Credit can be added only where the credential is still for sale (not unpublished or private).
     purchasable_ids = set(
