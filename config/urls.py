@@ -5,7 +5,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from checkout.webhooks import stripe_webhook
-from config import converters  # noqa: F401  (registers <dbid:...> before any route uses it)
+from config import (
+    converters,  # noqa: F401  (registers <dbid:...> before any route uses it)
+    form_ids,  # noqa: F401  (id choices past the column's range are invalid, not 500s)
+)
 from config.api import api_router
 
 urlpatterns = [

@@ -30,8 +30,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from checkout.models import Enrolment, LineKind, OrderLine
 
+from .enrolment_completions import latest_completion, with_completions
 from .intake import CODE_MAX_LENGTH, FIELDS, clean_report, find_credential, find_enrolment_by_email
-from .models import CompletionSource, IdempotencyRecord, IntegrationToken
+from .models import Completion, CompletionSource, IdempotencyRecord, IntegrationToken
 from .services import CompletionError, record_completion
 
 PAGE_SIZE = 100
@@ -153,24 +154,31 @@ def roster(credential):
         .order_by("-refunded_at")
         .values("refunded_at")[:1]
     )
+    # An enrolment completed, refunded, bought again and completed again has several completions.
+    completions = Completion.objects.filter(enrolment=OuterRef("pk"))
     # Greatest() of NULLs differs by database (NULL on SQLite), so each candidate falls back to created_at.
     changed_at = Greatest(
         "created_at",
         Coalesce("order__paid_at", "created_at"),
         Coalesce(Subquery(refunded_at), "created_at"),
-        Coalesce("completion__created_at", "created_at"),
-        Coalesce("completion__revoked_at", "created_at"),
+        Coalesce(Subquery(completions.order_by("-created_at").values("created_at")[:1]), "created_at"),
+        Coalesce(
+            Subquery(
+                completions.filter(revoked_at__isnull=False).order_by("-revoked_at").values("revoked_at")[:1]
+            ),
+            "created_at",
+        ),
     )
-    return (
+    return with_completions(
         Enrolment.objects.filter(microcredential=credential)
-        .select_related("user", "completion")
+        .select_related("user")
         .annotate(changed_at=changed_at)
     )
 
 
 def roster_entry(enrolment):
     learner = enrolment.user
-    completion = getattr(enrolment, "completion", None)
+    completion = latest_completion(enrolment)
     return {
         "id": enrolment.pk,
         "learner": {

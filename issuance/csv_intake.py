@@ -21,6 +21,7 @@ from django.db import transaction
 from catalog.models import MicrocredentialPage
 from checkout.models import Enrolment, EnrolmentStatus
 
+from .enrolment_completions import current_completion, with_current_completion
 from .intake import (
     CODE_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -166,9 +167,11 @@ def check_rows(parsed):
     }
     enrolments = {
         (e.user_id, e.microcredential_id): e
-        for e in Enrolment.objects.filter(
-            user__in=learners.values(), microcredential__in=credentials.values()
-        ).select_related("user", "microcredential", "completion")
+        for e in with_current_completion(
+            Enrolment.objects.filter(
+                user__in=learners.values(), microcredential__in=credentials.values()
+            ).select_related("user", "microcredential")
+        )
     }
 
     first_row_of = {}
@@ -188,7 +191,7 @@ def check_rows(parsed):
         if row.status == ERROR or learner is None or credential is None:
             continue
         row.enrolment = enrolments.get((learner.pk, credential.pk))
-        completion = getattr(row.enrolment, "completion", None)
+        completion = current_completion(row.enrolment)
         if row.enrolment is None:
             row.fail(f"{learner.email} is not enrolled in {credential.short_code}.")
         elif completion is not None:

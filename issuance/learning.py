@@ -12,6 +12,7 @@ from checkout.models import Enrolment, Order, OrderStatus
 from checkout.services import purchasable_credentials
 
 from .credential_links import safe_credential_url
+from .enrolment_completions import current_completion, with_current_completion
 from .models import Completion
 
 
@@ -34,18 +35,11 @@ class PathwayRow:
         return bool(safe_credential_url(self.completion))
 
 
-def current_completion(enrolment):
-    """The enrolment's completion unless revoked, from select_related("completion")."""
-    try:
-        completion = enrolment.completion
-    except Completion.DoesNotExist:
-        return None
-    return None if completion.is_revoked else completion
-
-
 def my_learning_context(learner):
     enrolments = list(
-        Enrolment.objects.filter(user=learner).select_related("microcredential", "order", "completion")
+        with_current_completion(
+            Enrolment.objects.filter(user=learner).select_related("microcredential", "order")
+        )
     )
     # Credit can be added only where the credential is still for sale (not unpublished or private).
     purchasable_ids = set(

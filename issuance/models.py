@@ -130,6 +130,9 @@ class CompletionQuerySet(models.QuerySet):
     def current(self):
         return self.filter(revoked_at__isnull=True)
 
+    def newest_first(self):
+        return self.order_by("-created_at", "-pk")
+
     def issued(self):
         return self.exclude(credential_url="")
 
@@ -137,15 +140,18 @@ class CompletionQuerySet(models.QuerySet):
 class Completion(models.Model):
     """A learner finished a microcredential (enrolment set) or a whole pathway (pathway set).
 
-    One row per enrolment and one per learner and pathway, enforced by the database, is what
-    makes a completion reported twice (API, CSV, admin, in any mix) one completion.
+    One current (unrevoked) row per enrolment and one per learner and pathway, enforced by the
+    database, is what makes a completion reported twice (API, CSV, admin, in any mix) one
+    completion. A refund revokes the enrolment's completion but keeps the row (the issuer was
+    told about it, under its webhook-ids); a learner who buys the credential again gets the same
+    enrolment back, and completing it again makes a new completion, announced as a new event.
     """
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions"
     )
-    enrolment = models.OneToOneField(
-        "checkout.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="completion"
+    enrolment = models.ForeignKey(
+        "checkout.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="completions"
     )
     pathway = models.ForeignKey(
         "catalog.PathwayPage", null=True, blank=True, on_delete=models.PROTECT, related_name="completions"
@@ -185,6 +191,11 @@ class Completion(models.Model):
                 condition=Q(enrolment__isnull=False, pathway__isnull=True)
                 | Q(enrolment__isnull=True, pathway__isnull=False),
                 name="completion_of_credential_or_pathway",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(enrolment__isnull=False, revoked_at__isnull=True),
+                name="one_current_completion_per_enrolment",
             ),
             models.UniqueConstraint(
                 fields=["learner", "pathway"],

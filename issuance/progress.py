@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from catalog.models import PathwayTotals
 from checkout.models import Enrolment
 
-from .learning import current_completion
+from .enrolment_completions import current_completion, with_current_completion
 from .models import Completion
 
 DONE = "done"
@@ -95,9 +95,9 @@ def pathway_progress(learner, pathway, required_steps, elective_steps):
     credential_ids = {s.microcredential_id for s in (*required_steps, *elective_steps)}
     enrolments = {
         enrolment.microcredential_id: enrolment
-        for enrolment in Enrolment.objects.filter(
-            user=learner, microcredential_id__in=credential_ids
-        ).select_related("completion")
+        for enrolment in with_current_completion(
+            Enrolment.objects.filter(user=learner, microcredential_id__in=credential_ids)
+        )
     }
 
     def progress(step):

@@ -30,7 +30,9 @@ def record_completion(enrolment, *, result="", completed_on, source, reported_by
     """Complete an enrolment; returns (completion, created).
 
     A repeat (the same enrolment reported again, by any route) returns the first completion
-    untouched, created False: the first report is the one the issuer was told about.
+    untouched, created False: the first report is the one the issuer was told about. An
+    enrolment whose completion a refund revoked, and which the learner bought again (the same
+    enrolment, active again), is completed anew: a new completion and a new event.
     """
     if not isinstance(completed_on, datetime.date) or isinstance(completed_on, datetime.datetime):
         raise CompletionError("The completion date must be a date.", field="completed_on")
@@ -43,7 +45,7 @@ def record_completion(enrolment, *, result="", completed_on, source, reported_by
     with transaction.atomic():
         # The row lock serialises two reports of the same enrolment; the loser sees the winner's row.
         enrolment = Enrolment.objects.select_for_update().select_related("user").get(pk=enrolment.pk)
-        existing = Completion.objects.filter(enrolment=enrolment).first()
+        existing = Completion.objects.current().filter(enrolment=enrolment).first()
         if existing is not None:
             return existing, False
         if enrolment.status == EnrolmentStatus.REVOKED:

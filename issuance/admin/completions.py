@@ -40,6 +40,7 @@ from catalog.models import MicrocredentialPage
 from checkout.models import Enrolment, EnrolmentStatus
 from partners.models import PartnerPage
 
+from ..enrolment_completions import current_completion, latest_completion, with_completions
 from ..models import Completion, CompletionSource
 from ..services import CompletionError, record_completion
 
@@ -77,7 +78,7 @@ def reported_by(completion):
 
 
 def completion_summary(enrolment):
-    completion = getattr(enrolment, "completion", None)
+    completion = latest_completion(enrolment)
     if completion is None:
         return ""
     text = f"{completion.result or 'Completed'} on {completion.completed_on:%d %b %Y}"
@@ -167,12 +168,8 @@ SEARCH_FIELDS = [
 
 
 def enrolment_queryset():
-    return Enrolment.objects.select_related(
-        "user",
-        "microcredential",
-        "completion",
-        "completion__reported_by",
-        "completion__reported_by_token",
+    return with_completions(
+        Enrolment.objects.select_related("user", "microcredential"), "reported_by", "reported_by_token"
     )
 
 
@@ -237,7 +234,7 @@ class EnrolmentsToCompleteView(IndexView):
         ]
 
     def get_list_buttons(self, instance):
-        if instance.status != EnrolmentStatus.ACTIVE or getattr(instance, "completion", None) is not None:
+        if instance.status != EnrolmentStatus.ACTIVE or current_completion(instance) is not None:
             return []
         url = reverse(self.complete_url_name, args=[quote(instance.pk)])
         label = f"Mark complete: {instance.user.email} in {instance.microcredential.title}"
@@ -278,7 +275,7 @@ class MarkCompleteView(WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             enrolment=self.enrolment,
-            completion=getattr(self.enrolment, "completion", None),
+            completion=current_completion(self.enrolment),
             completion_summary=completion_summary(self.enrolment),
             back_url=reverse(self.index_url_name),
             **kwargs,
@@ -384,7 +381,7 @@ class MarkCompleteBulkAction(BulkAction):
         objects, extra = super().get_actionable_objects()
         actionable, completed, refunded = [], [], []
         for enrolment in objects:
-            if getattr(enrolment, "completion", None) is not None:
+            if current_completion(enrolment) is not None:
                 completed.append(enrolment)
             elif enrolment.status == EnrolmentStatus.REVOKED:
                 refunded.append(enrolment)
