@@ -47,11 +47,17 @@ def test_good_card_pays_and_wrong_secret_is_refused(localstripe):
         ({**CARD, "exp_year": ""}, "Your card's expiration year is incomplete."),
         ({**CARD, "cvc": "1"}, "Your card's security code is incomplete."),
         ({}, "Your card number is incomplete."),
+        ({**CARD, "exp_month": "1", "exp_year": "2020"}, "Your card's expiration year is in the past."),
     ],
 )
 def test_incomplete_cards_get_stripe_like_messages(localstripe, card, message):
     response = confirm(localstripe, new_intent(), card)
     assert response.status_code == 402 and response.json()["error"]["message"] == message
+
+
+def test_a_four_digit_year_is_accepted(localstripe):
+    response = confirm(localstripe, new_intent(), {**CARD, "exp_year": "2030"})
+    assert response.status_code == 200 and response.json()["status"] == "succeeded"
 
 
 def test_declined_card_then_good_card_on_the_same_intent(localstripe):
