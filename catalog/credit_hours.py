@@ -17,6 +17,8 @@ def format_credit_hours(value):
 
 
 def credit_hours_phrase(value):
-    """ "3 credit hours", "1 credit hour", "1.5 credit hours"."""
+    """ "3 credit hours", "1 credit hour", "1.5 credit hours"; "credit hours" when not set."""
+    if value is None:
+        return "credit hours"
     number = format_credit_hours(value)
     return f"{number} credit hour{'' if Decimal(value) == 1 else 's'}"

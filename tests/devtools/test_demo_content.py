@@ -72,3 +72,4 @@ def test_order_lines_write_credit_hours_as_pages_do():
     assert lines[1].description == "Academic credit: 3 credit hours for Spreadsheets"
     assert credit_hours_phrase(Decimal("1.0")) == "1 credit hour"
     assert credit_hours_phrase(Decimal("1.5")) == "1.5 credit hours"
+    assert credit_hours_phrase(None) == "credit hours"
