@@ -44,7 +44,7 @@ def test_search_with_autocomplete_and_facets(live_server, page, axe_check):
     expect(page.get_by_role("heading", level=1)).to_have_text("Digital Skills for the Modern Workplace")
 
 
-def test_header_and_home_search_boxes_suggest_as_you_type(live_server, page):
+def test_header_and_home_search_boxes_suggest_as_you_type(live_server, page, axe_check):
     """The home page's box and the header's (on every page) offer the same suggestions as the
     search page's, with the same keyboard behaviour."""
     call_command("seed_demo", verbosity=0)
@@ -62,6 +62,10 @@ def test_header_and_home_search_boxes_suggest_as_you_type(live_server, page):
     header.press_sequentially("project man", delay=30)
     suggestion = page.get_by_role("option", name=re.compile("Project Management Foundations"))
     expect(suggestion).to_be_visible()
+    axe_check(page)
+    # The header's text is white; the suggestions, on a white list, must not inherit it.
+    red, green, blue = map(int, re.findall(r"\d+", suggestion.evaluate("e => getComputedStyle(e).color"))[:3])
+    assert red + green + blue < 200, "suggestion text should be dark on the white list"
     header.press("ArrowDown")
     while header.get_attribute("aria-activedescendant") != suggestion.get_attribute("id"):
         header.press("ArrowDown")

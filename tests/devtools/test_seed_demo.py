@@ -48,6 +48,7 @@ def test_seed_builds_the_demo_catalog_and_is_idempotent():
     assert PathwayPage.objects.live().count() >= 2
     framework = CompetencyFramework.objects.get(title="Workforce Skills Framework")
     assert framework.competencies.count() > 20
+    assert framework.show_on_skills_page  # employers browse the demo framework on /skills/
     asu = MicrocredentialPage.objects.get(short_code="ASU-BDA-110")
     assert (asu.price, asu.credit_conversion_fee) == (25, 400)
     assert asu.get_parent().title == "Arizona State University"
