@@ -4,6 +4,7 @@ each partner's own approval workflow, and nobody approves their own submission (
 Everything goes through the admin's own URLs with the test client, as the people would."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
@@ -94,6 +95,8 @@ def test_editor_change_is_not_live_until_staff_approve(login, credential_a, edit
     login(editor_a)
     task_state = submit_change(client, credential_a, "Plan, schedule and deliver projects.")
     assert live_summary(credential_a) == "Plan work."
+    # Wagtail's own notification tells the approvers.
+    assert staff.email in [address for message in mail.outbox for address in message.to]
     assert task_state.task.specific.partner_id == credential_a.get_parent().pk
 
     # The editor holds no publish permission: asking to publish does not publish.
