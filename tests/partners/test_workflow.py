@@ -184,3 +184,16 @@ def test_partner_editor_cannot_approve(login, credential_a, editor_a, staff, cli
     assert_refused(act(client, credential_a, "approve", task_state), task_state)
     assert_refused(act(client, credential_a, "reject", task_state), task_state)
     assert live_summary(credential_a) == "Plan work."
+
+
+def test_approving_with_own_edits_from_the_editor_is_refused(login, credential_a, editor_a, staff, client):
+    """The editor's *Approve* button saves the moderator's changes first: they wrote what would
+    be published, so the approval is refused and the change waits for a colleague."""
+    login(editor_a)
+    task_state = submit_change(client, credential_a, "Editor's text.")
+    login(staff)
+    form = edit_form(credential_a, "action-workflow-action", summary="Rewritten by staff.")
+    form["workflow-action-name"] = "approve"
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[credential_a.pk]), form)
+    assert_refused(response, task_state)
+    assert live_summary(credential_a) == "Plan work."
