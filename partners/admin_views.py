@@ -8,7 +8,6 @@ Another partner's address answers 404, not 403: its existence is none of the vis
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,10 +19,6 @@ from .access import can_deactivate, deactivate, invitable_roles, manageable_part
 from .forms import InviteForm
 from .invitations import InvitationRefused, create_invitation
 from .models import Invitation, PartnerRole
-
-
-def _site_url(request):
-    return f"{request.scheme}://{request.get_host()}"
 
 
 class PartnerIndexView(WagtailAdminTemplateMixin, TemplateView):
@@ -87,14 +82,9 @@ class PartnerUsersView(WagtailAdminTemplateMixin, TemplateView):
             response.status_code = 400
             return response
         try:
-            with transaction.atomic():
-                invitation, _ = create_invitation(
-                    form.cleaned_data["email"],
-                    self.partner,
-                    form.cleaned_data["role"],
-                    invited_by=request.user,
-                    site_url=_site_url(request),
-                )
+            invitation, _ = create_invitation(
+                form.cleaned_data["email"], self.partner, form.cleaned_data["role"], invited_by=request.user
+            )
         except InvitationRefused as refused:
             raise PermissionDenied(str(refused)) from None
         except OSError:

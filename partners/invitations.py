@@ -6,6 +6,7 @@ asks for its password), puts it in the partner's group and confirms the address,
 link has just reached. A link that is unknown, used or expired changes nothing.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
@@ -29,7 +30,7 @@ def invitation_path(token):
     return reverse("partners:accept_invitation", kwargs={"token": token})
 
 
-def create_invitation(email, partner, role, invited_by=None, site_url=""):
+def create_invitation(email, partner, role, invited_by=None, site_url=None):
     """Make an invitation, email it, and return (invitation, link).
 
     `invited_by=None` is an operator at the command line; anyone else may grant only what
@@ -56,7 +57,9 @@ def create_invitation(email, partner, role, invited_by=None, site_url=""):
             expires_at=now + INVITATION_VALID_FOR,
             invited_by=invited_by,
         )
-        link = site_url.rstrip("/") + invitation_path(token)
+        # The admin's configured address, never the request's Host header.
+        base = settings.WAGTAILADMIN_BASE_URL if site_url is None else site_url
+        link = base.rstrip("/") + invitation_path(token)
         send_invitation_email(invitation, link)
     return invitation, link
 

@@ -2,6 +2,7 @@
 partners' users and to partners' managers; and the admin's page chooser cut, for partner users,
 to their own partner's pages and the public site's (wagtail#7099)."""
 
+from django.contrib.auth.models import Permission
 from django.http import Http404
 from django.urls import include, path, reverse
 from wagtail import hooks
@@ -50,3 +51,9 @@ def partner_users_choose_their_own_and_public_pages(pages, request):
     if parent_id is not None and not visible.filter(pk=parent_id).exists():
         raise Http404
     return pages_visible_to_partner_user(pages, request.user)
+
+
+@hooks.register("register_permissions")
+def register_partner_staff_permission():
+    """Lets staff grant *Can invite and deactivate users of any partner* in Settings → Groups."""
+    return Permission.objects.filter(content_type__app_label="partners", codename="invite_any_partner_user")

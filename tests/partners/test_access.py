@@ -130,3 +130,14 @@ def test_a_deleted_partner_takes_its_groups_with_it(partner_a):
     group_pks = list(Group.objects.filter(partner_role__partner=partner_a).values_list("pk", flat=True))
     partner_a.delete()
     assert not Group.objects.filter(pk__in=group_pks).exists()
+
+
+def test_staff_can_grant_the_partner_staff_permission_in_the_admin(client, partner_a):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    admin = get_user_model().objects.create_superuser(email="root@example.edu", password="x")
+    client.force_login(admin, backend="accounts.backends.EmailBackend")
+    moderators = Group.objects.get(name="Moderators")
+    page = client.get(reverse("wagtailusers_groups:edit", args=[moderators.pk]))
+    assert "Can invite and deactivate users of any partner" in page.content.decode()

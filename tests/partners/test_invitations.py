@@ -270,3 +270,14 @@ def test_staff_deactivate_a_manager(login, partner_a, manager_a, staff):
     client = login(staff)
     assert client.post(deactivate_url(partner_a, manager_a, "manager")).status_code == 302
     assert not manager_a.groups.exists()
+
+
+def test_an_unsendable_email_saves_no_invitation(login, partner_a, staff, settings):
+    """A real SMTP connection to a closed local port: the mail server is unreachable."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 8149, 2
+    client = login(staff)
+    response = client.post(partner_users_url(partner_a), {"email": "boss@asu.example.edu", "role": "manager"})
+    assert response.status_code == 302
+    assert "could not be sent" in str(list(response.wsgi_request._messages)[0])
+    assert not Invitation.objects.exists()

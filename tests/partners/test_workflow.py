@@ -4,6 +4,7 @@ each partner's own approval workflow, and nobody approves their own submission (
 Everything goes through the admin's own URLs with the test client, as the people would."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
@@ -94,6 +95,8 @@ def test_editor_change_is_not_live_until_staff_approve(login, credential_a, edit
     login(editor_a)
     task_state = submit_change(client, credential_a, "Plan, schedule and deliver projects.")
     assert live_summary(credential_a) == "Plan work."
+    # Wagtail's own notification tells the approvers.
+    assert staff.email in [address for message in mail.outbox for address in message.to]
     assert task_state.task.specific.partner_id == credential_a.get_parent().pk
 
     # The editor holds no publish permission: asking to publish does not publish.
@@ -180,4 +183,17 @@ def test_partner_editor_cannot_approve(login, credential_a, editor_a, staff, cli
     login(editor_a)
     assert_refused(act(client, credential_a, "approve", task_state), task_state)
     assert_refused(act(client, credential_a, "reject", task_state), task_state)
+    assert live_summary(credential_a) == "Plan work."
+
+
+def test_approving_with_own_edits_from_the_editor_is_refused(login, credential_a, editor_a, staff, client):
+    """The editor's *Approve* button saves the moderator's changes first: they wrote what would
+    be published, so the approval is refused and the change waits for a colleague."""
+    login(editor_a)
+    task_state = submit_change(client, credential_a, "Editor's text.")
+    login(staff)
+    form = edit_form(credential_a, "action-workflow-action", summary="Rewritten by staff.")
+    form["workflow-action-name"] = "approve"
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[credential_a.pk]), form)
+    assert_refused(response, task_state)
     assert live_summary(credential_a) == "Plan work."

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
@@ -52,7 +51,7 @@ class Command(BaseCommand):
         if partner is None:
             known = ", ".join(PartnerPage.objects.order_by("slug").values_list("slug", flat=True)) or "none"
             raise CommandError(f"No partner with the slug {slug!r}. Partners: {known}.")
-        invitation, link = create_invitation(email, partner, role, site_url=settings.WAGTAILADMIN_BASE_URL)
+        invitation, link = create_invitation(email, partner, role)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Invited {invitation.email} as {invitation.get_role_display().lower()} of {partner.title}; "
