@@ -357,7 +357,7 @@ def deliver_due(*, batch=None, budget_seconds=None):
         if len(claimed) == batch:
             from .tasks import wake_deliverers
 
-            wake_deliverers()  # more is due: another worker may help
+            wake_deliverers(helper=True)  # more is due: another worker may help
         if len(claimed) == 1:
             outcomes = [post(claimed[0])]
         else:

@@ -49,12 +49,17 @@ def _waiting_to_start_now(task_path):
     return DBTaskResult.objects.ready().filter(task_path=task_path)
 
 
-def wake_deliverers():
+def wake_deliverers(helper=False):
     """Make sure a worker will look for due deliveries: queue a deliver_due task unless one is
     already waiting to start (it will see everything committed before it starts, so a second
     one would only find the work taken). One that is running does not count: it may be past its
-    last look."""
-    if _database_queue() is not None and _waiting_to_start_now(deliver_due.module_path).exists():
+    last look. A `helper` (asked for by a running deliver_due that finds more due) is only worth
+    it where another worker process can take it: on the database queue, not on a backend that
+    runs tasks inline."""
+    queue = _database_queue()
+    if queue is None and helper:
+        return
+    if queue is not None and _waiting_to_start_now(deliver_due.module_path).exists():
         return
     deliver_due.enqueue()
 

@@ -309,3 +309,39 @@ def test_dispatch_deliveries_command_sends_what_was_stranded(
     assert fresh(delivery).status == DeliveryStatus.DELIVERED
     with pytest.raises(CommandError):
         call_command("dispatch_deliveries", every=0)
+
+
+def test_deliver_due_sends_every_due_delivery_in_batches_each_once(
+    partner, learner, endpoint, receiver, quick_retries
+):
+    """The wake-up task's path: claim ten at a time, post them at once, record them together."""
+    from issuance.delivery import DELIVERY_BATCH, claim_batch, deliver_due
+    from tests.builders import make_credential
+
+    from .conftest import complete
+
+    rows = [complete(learner, make_credential(partner))[1][0] for _ in range(DELIVERY_BATCH * 2 + 3)]
+    later = Delivery.objects.filter(pk=rows[-1].pk)
+    later.update(next_attempt_at=timezone.now() + datetime.timedelta(hours=1))  # not due yet
+
+    # Two claims never take the same row; each row taken carries the claim's lease.
+    first, second = claim_batch(DELIVERY_BATCH), claim_batch(DELIVERY_BATCH)
+    assert len(first) == len(second) == DELIVERY_BATCH
+    assert not {d.pk for d in first} & {d.pk for d in second}
+    assert {d.status for d in first} == {DeliveryStatus.SENDING} and len(
+        {d.lease_expires_at for d in first}
+    ) == 1
+    Delivery.objects.filter(pk__in=[d.pk for d in first + second]).update(
+        status=DeliveryStatus.PENDING, lease_expires_at=None, attempts=0
+    )
+
+    attempted, more = deliver_due(budget_seconds=60)
+    assert (attempted, more) == (len(rows) - 1, False)
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert all(statuses[row.pk] == DeliveryStatus.DELIVERED for row in rows[:-1])
+    assert statuses[rows[-1].pk] == DeliveryStatus.PENDING
+    assert set(DeliveryAttempt.objects.values_list("number", flat=True)) == {1}
+    ids = [headers["webhook-id"] for headers, _ in receiver.log]
+    assert sorted(ids) == sorted(row.message_id for row in rows[:-1])  # each once
+    # A second pass finds nothing due.
+    assert deliver_due(budget_seconds=60) == (0, False)
