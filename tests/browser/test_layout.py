@@ -75,7 +75,7 @@ def test_phone_header_folds_its_links_behind_a_menu_button(browser, live_server,
     menu = page.get_by_role("button", name="Menu")
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_role("link", name="My learning")).to_be_hidden()
-    expect(page.get_by_role("searchbox")).to_be_visible()  # the search box stays out of the menu
+    expect(page.get_by_role("combobox", name="Search credentials and skills")).to_be_visible()  # the search box stays out of the menu
     assert_no_sideways_scroll(page)
 
     menu.click()
@@ -108,7 +108,7 @@ def test_desktop_header_is_one_row_and_catalog_prices_line_up(browser, live_serv
         page.get_by_role("link", name="For employers"),
         page.get_by_role("link", name="My learning"),
         page.get_by_role("button", name="Log out"),
-        page.get_by_role("searchbox"),
+        page.get_by_role("combobox", name="Search credentials and skills"),
     ]
     middles = [box["y"] + box["height"] / 2 for box in (part.bounding_box() for part in parts)]
     assert max(middles) - min(middles) < 12, f"header items on more than one row: {middles}"
