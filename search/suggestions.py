@@ -3,11 +3,13 @@ credentials a learner may see (live and public) count, so neither names a privat
 
 import difflib
 import re
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Exists, OuterRef
 
 from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPage
 
+from .catalog_search import search_catalog
 from .sql.catalog_cache import AnswerCache
 from .sql.lookups import hidden_pages, restricted_sections, visible_pages
 
@@ -43,6 +45,24 @@ def did_you_mean(text):
         else:
             corrected.append(word)
     return " ".join(corrected) if changed else None
+
+
+@dataclass
+class CorrectedSearch:
+    params: object  # the search's parameters with the corrected text
+    outcome: object
+
+
+def corrected_search(params):
+    """The search with its misspelt words corrected ("projct managment" → "project management"),
+    when that finds some credentials; None otherwise (a correction that finds nothing either is
+    no help, so none is offered)."""
+    text = did_you_mean(params.text)
+    if not text:
+        return None
+    corrected = replace(params, text=text, page=1)
+    outcome = search_catalog(corrected)
+    return CorrectedSearch(params=corrected, outcome=outcome) if outcome.total else None
 
 
 def popular_competencies(limit=6):

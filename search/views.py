@@ -1,7 +1,5 @@
 """Catalog search for learners, and the autocomplete endpoint used by the search boxes."""
 
-from dataclasses import dataclass, replace
-
 from django.http import JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,7 +13,7 @@ from .forms import SORTS, parse_search_params
 from .page_matches import match_pathways_and_partners
 from .sql import sqlite_ranking
 from .sql.lookups import restricted_sections, visible_pages
-from .suggestions import certified_competencies, did_you_mean, popular_competencies
+from .suggestions import certified_competencies, corrected_search, popular_competencies
 
 AUTOCOMPLETE_MAX_LENGTH = 100
 AUTOCOMPLETE_SIZE = 5
@@ -29,12 +27,17 @@ def search(request):
     page_matches = match_pathways_and_partners(search_terms(params.text)) if params.page == 1 else None
     corrected = None
     if outcome.total == 0 and params.text and not page_matches and not exact:
-        corrected = corrected_search(params, request.GET)
-        if corrected:
-            params, outcome, page_matches = corrected.params, corrected.outcome, corrected.page_matches
+        corrected = corrected_search(params)
     query = request.GET.copy()
     if corrected:
+        # As search engines do: the corrected results at once, and a link to the literal search.
+        typed, literal = params.text, request.GET.copy()
+        literal["exact"] = "1"  # never corrected
+        literal.pop("page", None)
+        params, outcome = corrected.params, corrected.outcome
+        page_matches = match_pathways_and_partners(search_terms(params.text))
         query["q"] = params.text  # what the page shows is a search for the corrected text
+        corrected = {"typed": typed, "literal_url": reverse("search") + "?" + literal.urlencode()}
     all_params = [(name, value) for name in query for value in query.getlist(name)]
     context = {
         "all_params": all_params,
@@ -55,38 +58,6 @@ def search(request):
     if outcome.total == 0:
         context["popular_competencies"] = popular_competencies()
     return TemplateResponse(request, "search/search.html", context)
-
-
-@dataclass
-class CorrectedSearch:
-    typed: str
-    literal_url: str
-    params: object
-    outcome: object
-    page_matches: object
-
-
-def corrected_search(params, query):
-    """The search with its misspelt words corrected ("projct managment" → "project management"),
-    when that finds something; None otherwise. As search engines do, its results are shown at
-    once, with a link to the literal search (`exact=1`, which is never corrected)."""
-    text = did_you_mean(params.text)
-    if not text:
-        return None
-    corrected_params = replace(params, text=text, page=1)
-    outcome = search_catalog(corrected_params)
-    if outcome.total == 0:
-        return None
-    literal = query.copy()
-    literal["q"], literal["exact"] = params.text, "1"
-    literal.pop("page", None)
-    return CorrectedSearch(
-        typed=params.text,
-        literal_url=reverse("search") + "?" + literal.urlencode(),
-        params=corrected_params,
-        outcome=outcome,
-        page_matches=match_pathways_and_partners(search_terms(text)),
-    )
 
 
 def active_filter_chips(query, facets):
