@@ -75,7 +75,8 @@ def test_phone_header_folds_its_links_behind_a_menu_button(browser, live_server,
     menu = page.get_by_role("button", name="Menu")
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_role("link", name="My learning")).to_be_hidden()
-    expect(page.get_by_role("combobox", name="Search credentials and skills")).to_be_visible()  # the search box stays out of the menu
+    # The search box (a combobox: it suggests as you type) stays out of the menu.
+    expect(page.get_by_role("combobox", name="Search credentials and skills")).to_be_visible()
     assert_no_sideways_scroll(page)
 
     menu.click()
