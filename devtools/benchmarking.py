@@ -36,6 +36,12 @@ def throwaway_database(stdout, **settings):
     Keeps one connection for the whole run (`one_connection`). Yields a temporary MEDIA_ROOT.
     """
     old_name = connection.settings_dict["NAME"]
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    old_test_name = test_settings.get("NAME")
+    if old_test_name and old_test_name == old_name:
+        # Already inside a test database (pytest-xdist names them test_<db>_gw0): making "the
+        # test database" again would drop the one in use, so take a name of our own.
+        test_settings["NAME"] = f"{old_name}_bench"
     creation = connection.creation
     stdout.write(f"Creating a throwaway {connection.vendor} database…")
     creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
@@ -53,6 +59,7 @@ def throwaway_database(stdout, **settings):
             yield media
     finally:
         creation.destroy_test_db(old_name, verbosity=0)
+        test_settings["NAME"] = old_test_name
 
 
 def elapsed_ms(started):
