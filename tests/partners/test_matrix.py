@@ -59,41 +59,53 @@ ROLES = ["editor_a", "manager_a", "staff", "learner", "anon"]
 MATRIX = """
 object        action    editor_a  manager_a  staff    learner  anon
 page_a        list      shows     shows      shows    login    login
+page_a        search    shows     shows      shows    login    login
+page_a        find      shows     shows      shows    login    login
 page_a        view      ok        ok         ok       login    login
 page_a        edit      ok        ok         ok       login    login
 page_a        publish   refused   refused    ok       login    login
 page_a        delete    refused   refused    ok       login    login
 page_a        choose    ok        ok         ok       login    login
 page_b        list      hides     hides      shows    login    login
+page_b        search    hides     hides      shows    login    login
+page_b        find      shows     shows      shows    login    login
 page_b        view      refused   refused    ok       login    login
 page_b        edit      refused   refused    ok       login    login
 page_b        publish   refused   refused    ok       login    login
 page_b        delete    refused   refused    ok       login    login
 page_b        choose    ok        ok         ok       login    login
 draft_a       list      shows     shows      shows    login    login
+draft_a       search    shows     shows      shows    login    login
+draft_a       find      shows     shows      shows    login    login
 draft_a       view      ok        ok         ok       login    login
 draft_a       edit      ok        ok         ok       login    login
 draft_a       delete    ok        ok         ok       login    login
 draft_a       choose    ok        ok         ok       login    login
 draft_b       list      hides     hides      shows    login    login
+draft_b       search    hides     hides      shows    login    login
+draft_b       find      hides     hides      shows    login    login
 draft_b       view      refused   refused    ok       login    login
 draft_b       edit      refused   refused    ok       login    login
 draft_b       delete    refused   refused    ok       login    login
 draft_b       choose    404       404        ok       login    login
 image_a       list      shows     shows      shows    login    login
+image_a       find      shows     shows      shows    login    login
 image_a       edit      ok        ok         ok       login    login
 image_a       delete    ok        ok         ok       login    login
 image_a       choose    ok        ok         ok       login    login
 image_a       usage     hides     hides      shows    login    login
 image_b       list      hides     hides      shows    login    login
+image_b       find      hides     hides      shows    login    login
 image_b       edit      refused   refused    ok       login    login
 image_b       delete    refused   refused    ok       login    login
 image_b       choose    refused   refused    ok       login    login
 document_a    list      shows     shows      shows    login    login
+document_a    find      shows     shows      shows    login    login
 document_a    edit      ok        ok         ok       login    login
 document_a    delete    ok        ok         ok       login    login
 document_a    choose    ok        ok         ok       login    login
 document_b    list      hides     hides      shows    login    login
+document_b    find      hides     hides      shows    login    login
 document_b    edit      refused   refused    ok       login    login
 document_b    delete    refused   refused    ok       login    login
 document_b    choose    refused   refused    ok       login    login
@@ -138,6 +150,9 @@ def cases():
             yield role, obj, action, outcome
 
 
+NAMES = {"a": "Alpha", "b": "Bravo"}
+
+
 def build_world(catalog, framework):
     from tests.builders import make_partner
 
@@ -156,10 +171,10 @@ def build_world(catalog, framework):
     for key, partner in [("a", partner_a), ("b", partner_b)]:
         collection = PartnerCollection.objects.get(partner=partner).collection
         w[f"image_{key}"] = get_image_model().objects.create(
-            title=f"{key.upper()} image title", file=get_test_image_file(), collection=collection
+            title=f"{NAMES[key]} image title", file=get_test_image_file(), collection=collection
         )
         w[f"document_{key}"] = get_document_model().objects.create(
-            title=f"{key.upper()} document title",
+            title=f"{NAMES[key]} document title",
             file=ContentFile(b"hello", name=f"{key}.txt"),
             collection=collection,
         )
@@ -197,8 +212,12 @@ def request_for(w, role, obj, action):
             "publish": ("wagtailadmin_pages:unpublish", page.pk),
             "delete": ("wagtailadmin_pages:delete", page.pk),
             "choose": ("wagtailadmin_choose_page_child", page.pk),
+            "search": ("wagtailadmin_pages:search", None),
+            "find": ("wagtailadmin_choose_page_search", None),
         }[action]
-        return "get", reverse(name, args=[] if data is None else [data]), {}, page.title
+        # Search for the title's first word: the full title would be echoed in the search box.
+        query = {"q": page.title.split()[0]} if action in ("search", "find") else {}
+        return "get", reverse(name, args=[] if data is None else [data]), query, page.title
     for kind, app in [("image", "wagtailimages"), ("document", "wagtaildocs")]:
         if obj.startswith(kind):
             item = w[obj]
@@ -208,8 +227,10 @@ def request_for(w, role, obj, action):
                 "delete": reverse(f"{app}:delete", args=[item.pk]),
                 "choose": reverse(f"{app}_chooser:chosen", args=[item.pk]),
                 "usage": reverse(f"{app}:{kind}_usage", args=[item.pk]),
+                "find": reverse(f"{app}_chooser:choose_results"),
             }[action]
-            return "get", url, {}, w["draft_b"].title if action == "usage" else item.title
+            query = {"q": item.title.split()[0]} if action == "find" else {}
+            return "get", url, query, w["draft_b"].title if action == "usage" else item.title
     if obj == "competency":
         item = w[obj]
         url = {
