@@ -149,3 +149,21 @@ def test_the_page_types_usage_report_is_refused_to_partner_users_and_its_results
     for name in ["page_types_usage", "page_types_usage_results"]:
         assert client.get(reverse("wagtailadmin_reports:" + name)).status_code == 403
     assert login(staff).get(reverse("wagtailadmin_reports:page_types_usage")).status_code == 200
+
+
+def summary_counts(client):
+    """The dashboard's summary ("3 Pages", "1 Image", "1 Document") as {"Pages": 3, ...}."""
+    import re
+
+    text = client.get(reverse("wagtailadmin_home")).content.decode()
+    found = re.findall(r"(\d+) (Pages?|Images?|Documents?) <span", text)
+    return {word.rstrip("s"): int(number) for number, word in found}
+
+
+def test_the_dashboard_summary_counts_only_the_partners_own(
+    login, editor_a, staff, partner_a, a_content, b_content
+):
+    # A's page and its draft; no image or document of A's. Staff count B's too.
+    assert summary_counts(login(editor_a)) == {"Page": 2, "Image": 0, "Document": 0}
+    staff_counts = summary_counts(login(staff))
+    assert staff_counts["Image"] == 1 and staff_counts["Document"] == 1 and staff_counts["Page"] > 2
