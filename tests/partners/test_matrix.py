@@ -8,14 +8,15 @@ Expected answers:
 
 - ``ok``: 200.
 - ``shows`` / ``hides``: 200, and the object's title is / is not on the page (listings, search).
-- ``refused``: Wagtail's answer to PermissionDenied in its admin, a redirect to the dashboard with
-  "Sorry, you do not have permission to access this area." (not a 403 page; Wagtail does this for
-  all its own views), or a plain 403 from views that raise it outside that handling.
+- ``refused``: Wagtail's answer to PermissionDenied in its admin views, a redirect to the dashboard
+  with "Sorry, you do not have permission to access this area." (not a 403 page), or a plain 403
+  where PermissionDenied is raised outside that handling (partners/middleware.py, our own views).
 - ``404``: the object is not there for this user (the page chooser and *Partner users* hide what
   a user may not reach rather than saying it exists).
 - ``login``: a redirect to the admin login. Wagtail also sends signed-in users without admin
   access (learners) there, with "You do not have permission to access the admin".
-- ``no-op``: a POST that does not change anything (checked by the case's own assertion).
+- ``redirect``: a redirect elsewhere (a manager's *Partner users* goes to their one partner; an
+  invitation sent returns to the partner's page, and the test checks which were sent).
 """
 
 import datetime
@@ -33,7 +34,7 @@ from checkout.models import Enrolment, Order
 from issuance.models import Delivery, IssuerEndpoint, new_webhook_secret
 from issuance.services import record_completion
 from partners.models import Invitation, PartnerCollection
-from tests.builders import make_credential, make_learner
+from tests.builders import make_credential, make_learner, make_partner
 
 from .conftest import make_partner_user, make_staff
 
@@ -154,8 +155,6 @@ NAMES = {"a": "Alpha", "b": "Bravo"}
 
 
 def build_world(catalog, framework):
-    from tests.builders import make_partner
-
     partner_a = make_partner(catalog, title="Arizona State University")
     partner_b = make_partner(catalog, title="Colorado Community College System", kind="college")
     competencies = framework[1][:1]
