@@ -8,7 +8,7 @@ refuses the URL itself. Wagtail adds its own report URLs before any `register_ad
 so a hook cannot replace the view; a middleware sees the resolved view name first.
 """
 
-from django.core.exceptions import PermissionDenied
+from wagtail.admin.auth import permission_denied
 
 from .access import is_partner_only_user
 
@@ -32,5 +32,7 @@ class PartnerAdminLimitsMiddleware:
             and match.view_name in CLOSED_TO_PARTNER_USERS
             and is_partner_only_user(request.user)
         ):
-            raise PermissionDenied
+            # Wagtail's own refusal: back to the dashboard with its "no permission" message
+            # (a plain 403 for the listing's XMLHttpRequest refreshes).
+            return permission_denied(request)
         return None

@@ -1,8 +1,8 @@
 """The permission matrix (issue #17): who may do what to whose object, through the real admin URLs.
 
 Partners A and B; five roles; each object in an A and a B version where it belongs to a partner.
-The fixture is built once and every case runs against it in one test (a few hundred requests in
-seconds), which reports every case that went wrong at once rather than stopping at the first.
+The fixture is built once and every case runs against it in one test (400 requests in about
+20 seconds), which reports every case that went wrong at once rather than stopping at the first.
 
 Expected answers:
 
@@ -10,7 +10,7 @@ Expected answers:
 - ``shows`` / ``hides``: 200, and the object's title is / is not on the page (listings, search).
 - ``refused``: Wagtail's answer to PermissionDenied in its admin views, a redirect to the dashboard
   with "Sorry, you do not have permission to access this area." (not a 403 page), or a plain 403
-  where PermissionDenied is raised outside that handling (partners/middleware.py, our own views).
+  where PermissionDenied is raised outside that handling (our own views).
 - ``404``: the object is not there for this user (the page chooser and *Partner users* hide what
   a user may not reach rather than saying it exists).
 - ``login``: a redirect to the admin login. Wagtail also sends signed-in users without admin
