@@ -10,6 +10,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import admin_views
 from .access import is_partner_only_user, manageable_partners, pages_visible_to_partner_user
+from .middleware import CLOSED_TO_PARTNER_USERS
 
 urlpatterns = [
     path("", admin_views.PartnerIndexView.as_view(), name="index"),
@@ -51,6 +52,16 @@ def partner_users_choose_their_own_and_public_pages(pages, request):
     if parent_id is not None and not visible.filter(pk=parent_id).exists():
         raise Http404
     return pages_visible_to_partner_user(pages, request.user)
+
+
+@hooks.register("construct_reports_menu")
+def hide_unfiltered_reports_from_partner_users(request, menu_items):
+    """The page-types usage report counts and names every partner's pages (partners/middleware.py
+    refuses its URL to partner users); the other Wagtail reports list only pages the user may
+    edit or explore, so partner users keep them."""
+    if is_partner_only_user(request.user):
+        closed = {reverse(name) for name in CLOSED_TO_PARTNER_USERS}
+        menu_items[:] = [item for item in menu_items if item.url not in closed]
 
 
 @hooks.register("register_permissions")

@@ -127,3 +127,48 @@ def test_staff_choosers_are_not_cut(login, staff, a_content, b_content):
     )
     assert "Bravo Image Title" in client.get(reverse("wagtailimages:index")).content.decode()
     assert "Bravo Document Title" in client.get(reverse("wagtaildocs:index")).content.decode()
+
+
+def reports_menu_urls(client):
+    """The report URLs in the admin sidebar (Wagtail renders the menu as JSON in every page)."""
+    text = client.get(reverse("wagtailadmin_home")).content.decode()
+    names = ["locked_pages", "workflow", "workflow_tasks", "site_history", "aging_pages", "page_types_usage"]
+    return {name for name in names if f'"{reverse("wagtailadmin_reports:" + name)}"' in text}
+
+
+def test_the_reports_menu_offers_partner_users_only_reports_filtered_for_them(login, editor_a, staff):
+    # The page-types usage report names every partner's pages (partners/middleware.py refuses
+    # it); the others list only pages the user may edit (the matrix checks what they show).
+    # Locked pages needs unlock permission, which partner groups do not hold.
+    assert reports_menu_urls(login(editor_a)) == {"workflow", "workflow_tasks", "site_history", "aging_pages"}
+    assert "page_types_usage" in reports_menu_urls(login(staff))
+
+
+def test_the_page_types_usage_report_is_refused_to_partner_users_and_its_results_too(login, editor_a, staff):
+    from .conftest import is_refused
+
+    client = login(editor_a)
+    for name in ["page_types_usage", "page_types_usage_results"]:
+        assert is_refused(client.get(reverse("wagtailadmin_reports:" + name)))
+    # The listing refreshes its results by XMLHttpRequest: a plain 403 there.
+    results = reverse("wagtailadmin_reports:page_types_usage_results")
+    assert client.get(results, headers={"x-requested-with": "XMLHttpRequest"}).status_code == 403
+    assert login(staff).get(reverse("wagtailadmin_reports:page_types_usage")).status_code == 200
+
+
+def summary_counts(client):
+    """The dashboard's summary ("3 Pages", "1 Image", "1 Document") as {"Pages": 3, ...}."""
+    import re
+
+    text = client.get(reverse("wagtailadmin_home")).content.decode()
+    found = re.findall(r"(\d+) (Pages?|Images?|Documents?) <span", text)
+    return {word.rstrip("s"): int(number) for number, word in found}
+
+
+def test_the_dashboard_summary_counts_only_the_partners_own(
+    login, editor_a, staff, partner_a, a_content, b_content
+):
+    # A's page and its draft; no image or document of A's. Staff count B's too.
+    assert summary_counts(login(editor_a)) == {"Page": 2, "Image": 0, "Document": 0}
+    staff_counts = summary_counts(login(staff))
+    assert staff_counts["Image"] == 1 and staff_counts["Document"] == 1 and staff_counts["Page"] > 2
