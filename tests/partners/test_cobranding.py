@@ -145,6 +145,8 @@ def test_staff_override_needs_a_note_and_is_recorded(client, login, credential, 
     consent = consent_of(credential, partner_b)
     assert consent.staff_override and consent.overridden_by == cobranding_staff
     assert consent.override_note.startswith("Signed MoU") and consent.status == ConsentStatus.REQUESTED
+    listing = staff_client.get(reverse("cobranding:index")).content.decode()
+    assert "Signed MoU of 3 March" in listing and "Stop showing" in listing
     client.logout()
     assert shows(client, credential, partner_b)
 
