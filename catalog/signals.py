@@ -10,7 +10,7 @@ not know who listens: it never imports the apps that depend on it.
 """
 
 from django.dispatch import Signal, receiver
-from wagtail.signals import post_page_move
+from wagtail.signals import page_published, post_page_move
 
 # The statements or codes of these competencies were changed in bulk; anything that copies
 # them is stale. Sent with `competency_ids`, their primary keys (possibly none).
@@ -34,3 +34,14 @@ def update_provider_after_move(sender, instance, parent_page_after, **kwargs):
         MicrocredentialPage.objects.filter(pk=instance.pk).update(
             provider_id=parent_page_after.pk if is_partner else None
         )
+
+
+@receiver(page_published)
+def request_cobranding_consent(sender, instance, **kwargs):
+    """Publishing writes the credential's co-branding rows; each newly named partner is asked
+    for consent (catalog/cobranding.py) and shown only once it agrees."""
+    from .cobranding import request_consents
+    from .models import MicrocredentialPage
+
+    if issubclass(sender, MicrocredentialPage):
+        request_consents(instance)

@@ -1,13 +1,20 @@
 from django import forms
+from django.contrib.auth.models import Permission
+from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Competency, CompetencyFramework, MicrocredentialPage
+from . import cobranding_views
+from .cobranding import decidable_partners
+from .models import CoBrandingConsent, Competency, CompetencyFramework, ConsentStatus, MicrocredentialPage
 from .models.competencies import BY_FRAMEWORK_AND_CODE
 
 
@@ -143,3 +150,71 @@ class MicrocredentialListingViewSet(PageListingViewSet):
 @hooks.register("register_admin_viewset")
 def register_microcredential_listing():
     return MicrocredentialListingViewSet("microcredentials")
+
+
+# Co-branding consent (catalog/cobranding_views.py) ---------------------------------------------
+
+cobranding_urlpatterns = [
+    path("", cobranding_views.CoBrandingIndexView.as_view(), name="index"),
+    # Before the decision pattern, which would otherwise take "override" as an action.
+    path("<int:pk>/override/", cobranding_views.OverrideView.as_view(), name="override"),
+    path(
+        "<int:pk>/<str:action>/",
+        cobranding_views.DecideView.as_view(),
+        name="decide",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_cobranding_urls():
+    return [path("cobranding/", include((cobranding_urlpatterns, "cobranding")))]
+
+
+class CoBrandingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return decidable_partners(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_cobranding_menu_item():
+    return CoBrandingMenuItem(
+        "Co-branding requests", reverse("cobranding:index"), icon_name="link", order=660
+    )
+
+
+class PendingCoBrandingPanel(Component):
+    """On the admin dashboard: how many credentials wait for this user's consent."""
+
+    name = "cobranding_requests"
+    order = 90
+
+    def __init__(self, count):
+        self.count = count
+
+    def render_html(self, parent_context=None):
+        return format_html(
+            '<section class="panel" aria-labelledby="cobranding-panel-heading">'
+            '<h2 id="cobranding-panel-heading">Co-branding requests</h2>'
+            "<p>{} credential{} wait{} for your consent. "
+            '<a href="{}">Approve or decline</a></p></section>',
+            self.count,
+            "" if self.count == 1 else "s",
+            "s" if self.count == 1 else "",
+            reverse("cobranding:index"),
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_cobranding_panel(request, panels):
+    count = CoBrandingConsent.objects.filter(
+        partner__in=decidable_partners(request.user), status=ConsentStatus.REQUESTED
+    ).count()
+    if count:
+        panels.append(PendingCoBrandingPanel(count))
+
+
+@hooks.register("register_permissions")
+def register_cobranding_staff_permission():
+    """Lets staff grant *Can decide and override any partner's co-branding consent*."""
+    return Permission.objects.filter(content_type__app_label="catalog", codename="decide_any_cobranding")

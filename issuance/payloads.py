@@ -105,7 +105,7 @@ def partners_payload(page, offering):
     partners with their roles (lead, co_developer, employer_endorser)."""
     partners = [_partner(offering, "offering")] if offering else []
     if isinstance(page, MicrocredentialPage):
-        for link in page.partner_links.select_related("partner", "partner__logo"):
+        for link in page.get_partner_links():  # only co-brands that consented, as on the page
             partners.append(_partner(link.partner, link.role))
     return partners
 

@@ -107,6 +107,12 @@ class PartnerPage(Page):
             MicrocredentialPage.objects.live()
             .public()
             .filter(partner_links__partner=self)
+            # Only where this partner consented (catalog's CoBrandingConsent), as on the page.
+            .filter(
+                models.Q(cobranding_consents__status="approved")
+                | models.Q(cobranding_consents__staff_override=True),
+                cobranding_consents__partner=self,
+            )
             .not_child_of(self)
             .distinct()
             .for_listing()

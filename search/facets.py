@@ -16,6 +16,7 @@ from catalog.models import (
     Level,
     MicrocredentialCompetency,
     MicrocredentialPartner,
+    with_consent,
 )
 from partners.models import PartnerPage
 
@@ -78,7 +79,10 @@ def facet_filters(params):
         )
     if p.partners:
         filters["partner"] = Q(provider_id__in=p.partners) | Q(
-            pk__in=MicrocredentialPartner.objects.filter(partner_id__in=p.partners).values("page_id")
+            # Co-brands count only where the partner consented, as on the page.
+            pk__in=with_consent(MicrocredentialPartner.objects.filter(partner_id__in=p.partners)).values(
+                "page_id"
+            )
         )
     if p.levels:
         filters["level"] = Q(level__in=p.levels)

@@ -12,6 +12,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from catalog.models import (
+    CoBrandingConsent,
     Competency,
     CompetencyFramework,
     MicrocredentialCompetency,
@@ -57,6 +58,7 @@ def reindex_after_partner_change(sender, instance, raw=False, **kwargs):
 # through a plain Page instance), and so do view restrictions: adding or lifting one makes pages
 # private or public again (the admin's Privacy setting saves or deletes it).
 CATALOG_MODELS = (
+    CoBrandingConsent,  # a partner's consent puts it in (or out of) the partner facet
     Competency,
     CompetencyFramework,
     MicrocredentialCompetency,

@@ -13,6 +13,7 @@ from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
 
 from catalog.models import (
     CatalogIndexPage,
+    CoBrandingConsent,
     Competency,
     CompetencyFramework,
     MicrocredentialCompetency,
@@ -91,7 +92,11 @@ def credential_fields(**fields):
     return defaults
 
 
-def make_credential(partner, competencies=(), cobrands=(), prerequisites=(), live=True, **fields):
+def make_credential(
+    partner, competencies=(), cobrands=(), prerequisites=(), live=True, cobrand_consent="approved", **fields
+):
+    """A credential under `partner`. Publishing asks its co-brands for consent; they give it
+    (`cobrand_consent`) unless a test says otherwise ("requested" leaves them undecided)."""
     page = MicrocredentialPage(**credential_fields(**fields))
     page.competency_links = [
         MicrocredentialCompetency(
@@ -107,7 +112,12 @@ def make_credential(partner, competencies=(), cobrands=(), prerequisites=(), liv
     ]
     page.live = live
     partner.add_child(instance=page)
-    return publish(page) if live else page
+    if not live:
+        return page
+    page = publish(page)
+    if cobrand_consent != "requested":
+        CoBrandingConsent.objects.filter(credential=page).update(status=cobrand_consent)
+    return page
 
 
 def make_paid_course(partner, framework, **extra):

@@ -33,6 +33,7 @@ from .microcredential_links import (
     MicrocredentialPrerequisite,
     find_prerequisite_problem,
 )
+from .cobranding import CoBrandingConsent, ConsentStatus, with_consent
 from .pathways import PathwayPage, PathwayStep, PathwayTotals
 from .catalog_index import CatalogIndexPage
 
@@ -43,7 +44,9 @@ __all__ = [
     "SHORT_CODE_VALIDATOR",
     "AssessmentMethod",
     "CatalogIndexPage",
+    "CoBrandingConsent",
     "Competency",
+    "ConsentStatus",
     "CompetencyFramework",
     "DeliveryFormat",
     "Grading",
@@ -62,4 +65,5 @@ __all__ = [
     "ProficiencyLevel",
     "find_prerequisite_problem",
     "provider_id_for_path",
+    "with_consent",
 ]

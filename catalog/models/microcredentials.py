@@ -20,7 +20,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
-from ..api import MoneyField, PartnerSerializer
+from ..api import CoBrandLinksField, MoneyField, PartnerSerializer
 from ..blocks import BaseStreamBlock
 from ..forms import MicrocredentialPageForm
 from .vocabulary import ZERO, AssessmentMethod, DeliveryFormat, Grading, Level
@@ -263,7 +263,8 @@ class MicrocredentialPage(Page):
         APIField("credit_granting_institution", serializer=PartnerSerializer(allow_null=True)),
         APIField("provider", serializer=PartnerSerializer(allow_null=True)),
         APIField("competency_links"),
-        APIField("partner_links"),
+        # Only consented co-brands, like the page (catalog/api.py).
+        APIField("partner_links", serializer=CoBrandLinksField()),
     ]
 
     parent_page_types = ["partners.PartnerPage"]
@@ -338,9 +339,16 @@ class MicrocredentialPage(Page):
         return PartnerPage.objects.select_related("logo").filter(pk=self.provider_id).first()
 
     def get_partner_links(self):
-        return self.partner_links.select_related("partner", "partner__logo").prefetch_related(
-            "partner__logo__renditions"
-        )
+        """The co-branding partners shown to visitors: those that consented (catalog/models/
+        cobranding.py). A preview shows the same, so editors see what the public will."""
+        from .cobranding import with_consent
+
+        links = self.partner_links.all()
+        if isinstance(links, models.QuerySet):
+            links = links.select_related("partner", "partner__logo").prefetch_related(
+                "partner__logo__renditions"
+            )
+        return with_consent(links)
 
     def get_competency_links(self):
         return self.competency_links.select_related("competency", "competency__framework")

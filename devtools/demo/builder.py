@@ -21,8 +21,10 @@ from wagtail.models import Collection, Locale, Page, Site
 from catalog.case_import import import_case_package, load_case_file
 from catalog.models import (
     CatalogIndexPage,
+    CoBrandingConsent,
     Competency,
     CompetencyFramework,
+    ConsentStatus,
     MicrocredentialCompetency,
     MicrocredentialPage,
     MicrocredentialPartner,
@@ -202,6 +204,10 @@ class DemoBuilder:
         ]
         partner.add_child(instance=page)
         page.save_revision().publish()
+        # The demo's co-branding partners agreed: publishing asked them (catalog/cobranding.py).
+        CoBrandingConsent.objects.filter(credential=page).update(
+            status=ConsentStatus.APPROVED, decided_at=timezone.now()
+        )
         return page
 
     def ensure_pathways(self, partners, credentials):

@@ -15,7 +15,12 @@ from django.db import connection
 from django.db.models import Expression, F, IntegerField
 from django.db.models.sql import Query
 
-from catalog.models import MicrocredentialCompetency, MicrocredentialPage, MicrocredentialPartner
+from catalog.models import (
+    CoBrandingConsent,
+    MicrocredentialCompetency,
+    MicrocredentialPage,
+    MicrocredentialPartner,
+)
 
 from ..facets import SIMPLE_FACETS
 
@@ -127,8 +132,17 @@ class FacetCounts:
                 members = f"= ANY(ARRAY({members}))"
             else:
                 members = f"IN ({members})"
+            consented = ""
+            if model is MicrocredentialPartner:
+                # A co-brand counts only where the partner consented (catalog CoBrandingConsent).
+                consents = CoBrandingConsent._meta.db_table
+                consented = (
+                    f" AND EXISTS (SELECT 1 FROM {consents} c WHERE c.credential_id = l.{page}"
+                    f" AND c.partner_id = l.{column} AND (c.status = 'approved' OR c.staff_override))"
+                )
             return (
-                f"SELECT %s, l.{column}, COUNT(*) FROM {table} l WHERE l.{page} {members} GROUP BY l.{column}"
+                f"SELECT %s, l.{column}, COUNT(*) FROM {table} l WHERE l.{page} {members}{consented} "
+                f"GROUP BY l.{column}"
             )
 
         # Links are unique per (credential, partner) and per (credential, competency), so

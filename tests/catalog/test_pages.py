@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Competency, MicrocredentialCompetency, MicrocredentialPartner
+from catalog.models import CoBrandingConsent, Competency, MicrocredentialCompetency, MicrocredentialPartner
 from tests.builders import make_credential, make_framework, make_partner, make_pathway
 from tests.pages import get_soup
 
@@ -49,6 +49,7 @@ class TestMicrocredentialPage:
         MicrocredentialPartner.objects.create(
             page=credit_credential, partner=employer, role="employer_endorser"
         )
+        CoBrandingConsent.objects.create(credential=credit_credential, partner=employer, status="approved")
         soup = get_soup(client, credit_credential.url)
 
         assert soup.h1.get_text(strip=True) == "Project Management Foundations"
