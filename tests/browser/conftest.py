@@ -156,3 +156,22 @@ class TrackedResponse:
                 self.result.close()
         finally:
             self.on_close()
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core on the page; fail on any serious or critical violation, naming them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+        details = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in bad
+        )
+        assert not bad, f"axe found serious/critical violations on {page.url}:\n{details}"
+        return results
+
+    return check
