@@ -236,3 +236,47 @@ def make_enrolment(learner, credential, **fields):
     from checkout.models import Enrolment
 
     return Enrolment.objects.create(user=learner, microcredential=credential, **fields)
+
+
+# --- sales and refunds (the partner dashboard's figures) ---
+
+
+def make_sale(learner, lines, paid_at, status="paid"):
+    """A paid order of `lines`, (credential, kind, amount) each, paid at `paid_at`; its lines in
+    order. Written directly: the dashboard counts what orders hold, however they were paid."""
+    from checkout.models import Order, OrderLine
+
+    amounts = [Decimal(amount) for _, _, amount in lines]
+    order = Order.objects.create(
+        user=learner,
+        status=status,
+        total=sum(amounts, Decimal("0")),
+        paid_at=paid_at if status != "pending" else None,
+    )
+    return [
+        OrderLine.objects.create(
+            order=order,
+            microcredential=credential,
+            kind=kind,
+            description=f"{credential.title} ({kind})",
+            amount=amount,
+        )
+        for (credential, kind, _), amount in zip(lines, amounts, strict=True)
+    ]
+
+
+def refund_lines(lines, at, reason="Changed their mind"):
+    """Refund these lines of one order at `at`, as checkout records a refund Stripe confirmed."""
+    from checkout.models import OrderStatus, Refund
+
+    order = lines[0].order
+    refund = Refund.objects.create(
+        order=order, amount=sum((line.amount for line in lines), Decimal("0")), reason=reason, created_at=at
+    )
+    for line in lines:
+        line.refunded_at, line.refund = at, refund
+        line.save(update_fields=["refunded_at", "refund"])
+    everything = not order.lines.filter(refunded_at__isnull=True).exists()
+    order.status = OrderStatus.REFUNDED if everything else OrderStatus.PARTIALLY_REFUNDED
+    order.save(update_fields=["status"])
+    return refund

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "search",
     "checkout",
     "issuance",
+    "partner_dashboard",
     "spreadsheets",
     # Development-only tooling (the `bench_*` commands); config/settings/production.py leaves it out.
     "devtools",

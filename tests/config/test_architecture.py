@@ -20,6 +20,7 @@ ALLOWED = {
     "catalog": {"partners", "spreadsheets"},
     "checkout": {"catalog", "spreadsheets"},
     "issuance": {"checkout", "catalog", "partners", "spreadsheets"},
+    "partner_dashboard": {"issuance", "checkout", "catalog", "partners", "spreadsheets"},
     "search": {"catalog", "partners", "spreadsheets"},
     "home": {"catalog", "partners", "spreadsheets"},
     "config": {
@@ -30,10 +31,21 @@ ALLOWED = {
         "search",
         "checkout",
         "issuance",
+        "partner_dashboard",
         "spreadsheets",
         "devtools",
     },
-    "devtools": {"accounts", "home", "catalog", "partners", "search", "checkout", "issuance", "spreadsheets"},
+    "devtools": {
+        "accounts",
+        "home",
+        "catalog",
+        "partners",
+        "search",
+        "checkout",
+        "issuance",
+        "partner_dashboard",
+        "spreadsheets",
+    },
 }
 
 
