@@ -36,9 +36,10 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, partner, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["credential"].queryset = MicrocredentialPage.objects.filter(provider=partner).order_by(
-            "title"
-        )
+        credentials = MicrocredentialPage.objects.filter(provider=partner).order_by("title")
+        self.fields["credential"].queryset = credentials
+        if not self.is_bound:
+            self.initial = {"start": self.default_start(), "end": today}
 
     def default_start(self):
         month = self.today.replace(day=1)
