@@ -118,3 +118,8 @@ class RevenueAgreementForm(WagtailAdminModelForm):
 
     def today(self):
         return timezone.localdate()
+
+    def save(self, commit=True):
+        if self.instance.pk is None and self.for_user is not None:
+            self.instance.created_by = self.for_user
+        return super().save(commit=commit)
