@@ -17,16 +17,22 @@ from .models import RevenueAgreement
 class AgreementDeleteView(DeleteView):
     """An agreement that took effect in a month that is over stays: a new one replaces it."""
 
-    def dispatch(self, request, *args, **kwargs):
-        agreement = self.get_object()
-        if is_locked(agreement):
-            messages.error(
-                request,
-                f"{agreement} took effect in a month that is over, so it stays on record. Add a new "
-                f"agreement starting on or after {first_open_day():%-d %b %Y} instead.",
-            )
-            return redirect(self.index_url_name)
-        return super().dispatch(request, *args, **kwargs)
+    # get and post, not dispatch: Wagtail checks the user's permission in dispatch, first.
+    def get(self, request, *args, **kwargs):
+        return self.refuse_locked(request) or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.refuse_locked(request) or super().post(request, *args, **kwargs)
+
+    def refuse_locked(self, request):
+        if not is_locked(self.object):
+            return None
+        messages.error(
+            request,
+            f"{self.object} took effect in a month that is over, so it stays on record. Add a new "
+            f"agreement starting on or after {first_open_day():%-d %b %Y} instead.",
+        )
+        return redirect(self.index_url_name)
 
 
 def overrides_summary(agreement):

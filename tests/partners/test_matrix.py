@@ -23,6 +23,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -33,8 +34,9 @@ from wagtail.images.tests.utils import get_test_image_file
 from checkout.models import Enrolment, Order
 from issuance.models import Delivery, IssuerEndpoint, new_webhook_secret
 from issuance.services import record_completion
+from partner_dashboard.models import RevenueAgreement, StatementPayment
 from partners.models import Invitation, PartnerCollection
-from tests.builders import make_credential, make_learner, make_partner
+from tests.builders import make_credential, make_learner, make_partner, make_sale
 
 from .conftest import make_partner_user, make_staff
 
@@ -57,6 +59,12 @@ ROLES = ["editor_a", "manager_a", "staff", "learner", "anon"]
 #   competencies, which the public skills pages list anyway; the snippet listing is not.
 # - `usage` is Wagtail's "Usage" page of A's image, used by B's draft (wagtail#9270): A's users
 #   see a "(Private page)" row, not the title.
+# - The partner dashboard (`pdash`), statements and their CSV: a partner's users see their own
+#   partner's (the dashboard index sends them straight to it) and 404 for another's; staff (here
+#   also in *Partner finance*) see every partner's. `publish` on a statement is *Mark as paid*
+#   (staff only; a success redirects back to the statement). `agreement` is B's revenue agreement
+#   in the admin, which only staff holding the agreement permissions reach; it took effect in a
+#   month that is over, so its delete view sends staff back to the listing (it stays on record).
 MATRIX = """
 object        action    editor_a  manager_a  staff    learner  anon
 page_a        list      shows     shows      shows    login    login
@@ -139,6 +147,20 @@ delivery      list      refused   refused    refused  login    login
 delivery      view      refused   refused    refused  login    login
 delivery      edit      refused   refused    refused  login    login
 delivery      delete    refused   refused    refused  login    login
+pdash_a       list      redirect  redirect   shows    login    login
+pdash_a       view      shows     shows      shows    login    login
+pdash_b       view      404       404        shows    login    login
+statement_a   list      ok        ok         ok       login    login
+statement_a   view      shows     shows      shows    login    login
+statement_a   publish   refused   refused    redirect login    login
+statement_b   list      404       404        ok       login    login
+statement_b   view      404       404        shows    login    login
+statement_b   publish   404       404        redirect login    login
+statement_csv_a view    ok        ok         ok       login    login
+statement_csv_b view    404       404        ok       login    login
+agreement     list      refused   refused    shows    login    login
+agreement     edit      refused   refused    ok       login    login
+agreement     delete    refused   refused    redirect login    login
 """
 
 
@@ -190,6 +212,17 @@ def build_world(catalog, framework):
     )
     record_completion(w["enrolment"], completed_on=datetime.date(2026, 11, 2), source="admin", result="Pass")
     w["delivery"] = Delivery.objects.get(completion__enrolment=w["enrolment"])
+    # A sale of each partner's live credential in November 2026 under a 50% agreement, for the
+    # dashboards and statements; staff are also in Partner finance.
+    w["staff"].groups.add(Group.objects.get(name="Partner finance"))
+    for key in ("a", "b"):
+        w[f"agreement_{key}"] = RevenueAgreement.objects.create(
+            partner=w[f"partner_{key}"], effective_from=datetime.date(2026, 1, 1), share_percent=50
+        )
+        paid_at = timezone.make_aware(datetime.datetime(2026, 11, 10, 12))
+        make_sale(
+            make_learner(f"buyer-{key}@example.org"), [(w[f"page_{key}"], "enrolment", "25.00")], paid_at
+        )
     # B's draft is locked and in its approval workflow, so Wagtail's reports have it to show.
     draft_b = w["draft_b"]
     draft_b.save_revision(user=w["staff"])
@@ -263,6 +296,25 @@ def request_for(w, role, obj, action):
         if action == "view":
             return "get", url, {}, partner.title
         return "post", url, {"email": f"new-{role}@example.org", "role": "editor"}, partner.title
+    if obj.startswith(("pdash_", "statement_")):
+        key = obj[-1]
+        partner, credential = w[f"partner_{key}"], w[f"page_{key}"]
+        if obj.startswith("pdash_"):
+            if action == "list":
+                return "get", reverse("partner_dashboard:index"), {}, w["partner_b"].title
+            return "get", reverse("partner_dashboard:partner", args=[partner.pk]), {}, credential.title
+        if obj.startswith("statement_csv_"):
+            return "get", reverse("partner_dashboard:statement_csv", args=[partner.pk, 2026, 11]), {}, None
+        if action == "list":
+            return "get", reverse("partner_dashboard:statements", args=[partner.pk]), {}, None
+        url = reverse("partner_dashboard:statement", args=[partner.pk, 2026, 11])
+        if action == "view":
+            return "get", url, {}, credential.title
+        return "post", url, {"reference": f"matrix-{role}"}, None
+    if obj == "agreement":
+        view = {"list": "index", "edit": "edit", "delete": "delete"}[action]
+        args = [] if action == "list" else [w["agreement_b"].pk]
+        return "get", reverse(f"revenue_agreements:{view}", args=args), {}, w["partner_b"].title
     viewset = {"order": "orders", "enrolment": "enrolments", "delivery": "deliveries"}[obj]
     view = {"list": "index", "view": "inspect", "edit": "edit", "delete": "delete"}[action]
     args = [] if action == "list" else [w[obj].pk]
@@ -309,6 +361,10 @@ def test_the_permission_matrix(client, catalog, framework, mailoutbox):
         ("new-manager_a@example.org", w["partner_a"].slug),
         ("new-staff@example.org", w["partner_a"].slug),
         ("new-staff@example.org", w["partner_b"].slug),
+    }
+    paid = set(StatementPayment.objects.values_list("partner__slug", "month", "reference"))
+    assert paid == {
+        (w[f"partner_{key}"].slug, datetime.date(2026, 11, 1), "matrix-staff") for key in ("a", "b")
     }
     if wrong:
         pytest.fail(f"{len(wrong)} of {len(all_cases)} cases wrong:\n" + "\n".join(wrong))
