@@ -41,6 +41,7 @@ def overrides_summary(agreement):
 
 class RevenueAgreementViewSet(ModelViewSet):
     model = RevenueAgreement
+    url_prefix = "revenue-agreements"
     icon = "table"
     menu_label = "Revenue agreements"
     menu_order = 660
@@ -64,7 +65,7 @@ class RevenueAgreementViewSet(ModelViewSet):
             FieldPanel("note"),
             InlinePanel(
                 "overrides",
-                label="Per-credential override",
+                label="override",
                 heading="Per-credential overrides",
                 help_text="A different share for some of the partner's own credentials, for as long as this "
                 "agreement lasts.",
