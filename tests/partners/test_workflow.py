@@ -197,3 +197,54 @@ def test_approving_with_own_edits_from_the_editor_is_refused(login, credential_a
     response = client.post(reverse("wagtailadmin_pages:edit", args=[credential_a.pk]), form)
     assert_refused(response, task_state)
     assert live_summary(credential_a) == "Plan work."
+
+
+def test_a_partner_editor_previews_their_unsaved_change(login, credential_a, editor_a, client):
+    login(editor_a)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[credential_a.pk])
+    response = client.post(url, edit_form(credential_a, "", summary="What the learner will read."))
+    assert response.status_code == 200 and response.json()["is_valid"]
+    preview = client.get(url)
+    assert preview.status_code == 200
+    assert b"What the learner will read." in preview.content
+    assert live_summary(credential_a) == "Plan work."
+
+
+def test_a_partner_editors_scheduled_change_goes_live_on_its_date_once_approved(
+    login, credential_a, editor_a, staff, client
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from wagtail.models import Revision
+
+    go_live = timezone.now() + datetime.timedelta(hours=2)
+    login(editor_a)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[credential_a.pk]),
+        edit_form(
+            credential_a,
+            "action-submit",
+            summary="From next term: a new capstone.",
+            go_live_at=timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"),
+        ),
+    )
+    assert response.status_code == 302
+    task_state = WorkflowState.objects.active().get(object_id=str(credential_a.pk)).current_task_state
+    login(staff)
+    assert act(client, credential_a, "approve", task_state).status_code == 302
+    # Approved, but scheduled: still the old text until its date.
+    assert live_summary(credential_a) == "Plan work."
+    revision = Revision.objects.filter(object_id=str(credential_a.pk)).exclude(approved_go_live_at=None).get()
+    assert abs(revision.approved_go_live_at - go_live) < datetime.timedelta(minutes=1)
+    call_command("publish_scheduled")
+    assert live_summary(credential_a) == "Plan work."
+    # The date comes (moved back rather than waited for: both the schedule and the revision's own
+    # go-live date) and `publish_scheduled`, which `make run` runs every 15 s, publishes it.
+    past = timezone.now() - datetime.timedelta(seconds=1)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save(update_fields=["content", "approved_go_live_at"])
+    call_command("publish_scheduled")
+    assert live_summary(credential_a) == "From next term: a new capstone."
