@@ -9,6 +9,8 @@ Who may invite or deactivate whom is decided here too (`invitable_roles`, `can_d
 so the admin views, the command and the tests share one rule: nobody grants more than they hold.
 """
 
+import copy
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -319,6 +321,26 @@ def pages_visible_to_partner_user(pages, user):
     if not own:
         return pages.filter(pk__in=public_ids)
     return pages.filter(own | Q(pk__in=public_ids))
+
+
+def own_partner_paths(user):
+    """The tree paths of the partner pages `user` works for: their own pages lie below them."""
+    return tuple(partner_pages_of(user).values_list("path", flat=True))
+
+
+def as_shown_outside_own_partner(page, own_paths):
+    """`page` as a partner user may see it: below their own partner as it is (drafts are theirs
+    to see); elsewhere with the title it was published with, never an unpublished rename.
+
+    Wagtail's admin shows `draft_title` (`get_admin_display_title()`), and so would show another
+    partner's rename before staff approve it. The answer is a copy for display, never saved; its
+    parent is shown the same way (the chooser's search results name each page's parent)."""
+    if page is None or page.path.startswith(own_paths):
+        return page
+    shown = copy.copy(page)
+    shown.draft_title = page.title
+    shown.get_parent = lambda update=False: as_shown_outside_own_partner(page.get_parent(update), own_paths)
+    return shown
 
 
 # What a partner user may see of the tags of others' images and documents ---------------------

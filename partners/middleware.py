@@ -7,10 +7,11 @@ names the type's most recently edited page, whoever's it is (a partner's unpubli
 included). Its menu item is hidden from the same users (partners/wagtail_hooks.py); this refuses
 the URL itself.
 
-Cut (partners/admin_overrides.py, `FOR_PARTNER_USERS`): the tag autocomplete (only tags of the
-user's own media).
+Cut (partners/admin_overrides.py, `FOR_PARTNER_USERS`): the page chooser (other partners' pages
+with their published titles, never an unpublished rename) and the tag autocomplete (only tags of
+the user's own media).
 
-Wagtail adds its own admin URLs (reports, tag autocomplete) before any
+Wagtail adds its own admin URLs (reports, choosers, tag autocomplete) before any
 `register_admin_urls` hook's, so a hook cannot replace those views; a middleware sees the
 resolved view name first. A replacement runs wrapped as Wagtail wraps every admin view.
 """

@@ -241,6 +241,97 @@ def test_the_tag_autocomplete_still_needs_admin_access(client, a_tagged_media):
     assert response.status_code == 302 and "/admin/login/" in response.url
 
 
+# Page chooser titles ---------------------------------------------------------------------------
+
+
+def rename_in_draft(page, title):
+    """An unpublished rename: Wagtail keeps the live `title` and shows `draft_title` in the admin."""
+    page = page.specific
+    page.title = title
+    page.save_revision()
+    page.refresh_from_db()
+    assert page.draft_title == title and page.title != title
+    return page
+
+
+@pytest.fixture
+def renamed_pages(partner_a, partner_b, framework):
+    """B's live credential and B's partner page, each renamed in a draft; and A's own credential
+    renamed in a draft, which A's users should see."""
+    b_live = make_credential(partner_b, competencies=framework[1][:1], title="Bravo Live Welding")
+    rename_in_draft(b_live, "Bravo Secret Rename")
+    rename_in_draft(partner_b, "Bravo Secret Partner Rename")
+    a_live = make_credential(partner_a, competencies=framework[1][:1], title="Alpha Live Analytics")
+    rename_in_draft(a_live, "Alpha Draft Rename")
+    return {"b_live": b_live, "a_live": a_live}
+
+
+DRAFT_RENAMES = ["Bravo Secret Rename", "Bravo Secret Partner Rename"]
+
+
+def chooser_text(client, url_name, query=None, args=()):
+    response = client.get(reverse(url_name, args=args), query or {})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_page_chooser_search_shows_other_partners_pages_with_their_published_titles(
+    login, editor_a, renamed_pages
+):
+    client = login(editor_a)
+    text = chooser_text(client, "wagtailadmin_choose_page_search", {"q": "Welding"})
+    assert "Bravo Live Welding" in text  # B's live page, with the title the public sees
+    assert not [rename for rename in DRAFT_RENAMES if rename in text]  # its parent is B's page too
+    text = chooser_text(client, "wagtailadmin_choose_page_search", {"q": "Colorado"})
+    assert "Colorado Community College System" in text and "Bravo Secret Partner Rename" not in text
+
+
+def test_the_page_chooser_browse_shows_other_partners_pages_with_their_published_titles(
+    login, editor_a, partner_b, renamed_pages
+):
+    client = login(editor_a)
+    for args in ([partner_b.get_parent().pk], [partner_b.pk]):  # B in the catalog; B's own listing
+        text = chooser_text(client, "wagtailadmin_choose_page_child", args=args)
+        assert "Colorado Community College System" in text
+        assert not [rename for rename in DRAFT_RENAMES if rename in text]
+    assert "Bravo Live Welding" in text
+
+
+def test_the_page_chooser_shows_partner_users_their_own_draft_titles(
+    login, editor_a, partner_a, renamed_pages
+):
+    client = login(editor_a)
+    assert "Alpha Draft Rename" in chooser_text(client, "wagtailadmin_choose_page_search", {"q": "Analytics"})
+    assert "Alpha Draft Rename" in chooser_text(client, "wagtailadmin_choose_page_child", args=[partner_a.pk])
+
+
+def test_staff_see_draft_titles_in_the_page_chooser(login, staff, partner_b, renamed_pages):
+    client = login(staff)
+    text = chooser_text(client, "wagtailadmin_choose_page_search", {"q": "Welding"})
+    assert "Bravo Secret Rename" in text and "Bravo Secret Partner Rename" in text
+    assert "Bravo Secret Rename" in chooser_text(
+        client, "wagtailadmin_choose_page_child", args=[partner_b.pk]
+    )
+
+
+def test_choosing_several_pages_answers_only_visible_pages_with_their_published_titles(
+    login, editor_a, staff, renamed_pages, b_content
+):
+    from catalog.models import MicrocredentialPage
+
+    b_draft = MicrocredentialPage.objects.get(title="Bravo Draft Welding")
+    ids = [renamed_pages["b_live"].pk, renamed_pages["a_live"].pk, b_draft.pk]
+    url = reverse("wagtailadmin_choose_page_chosen_multiple")
+    chosen = login(editor_a).get(url, {"id": ids}).json()["result"]
+    assert sorted(item["adminTitle"] for item in chosen) == ["Alpha Draft Rename", "Bravo Live Welding"]
+    chosen = login(staff).get(url, {"id": ids}).json()["result"]
+    assert sorted(item["adminTitle"] for item in chosen) == [
+        "Alpha Draft Rename",
+        "Bravo Draft Welding",
+        "Bravo Secret Rename",
+    ]
+
+
 def test_the_start_up_check_finds_every_cut_view_reached():
     from partners.checks import partner_admin_overrides_check
 
