@@ -207,9 +207,15 @@ def test_a_listing_whose_media_have_no_tags_offers_no_tag_filter(login, editor_a
     assert response.status_code == 200 and "tag" not in response.context["filters"].filters
 
 
-def test_filtering_by_an_own_tag_still_works(login, editor_a, a_tagged_media, b_content):
-    text = login(editor_a).get(reverse("wagtailimages:index"), {"tag": "alphatag"}).content.decode()
-    assert "Alpha Image" in text
+def test_filtering_by_an_own_tag_still_works(login, editor_a, partner_a, a_tagged_media, b_content):
+    collection = PartnerCollection.objects.get(partner=partner_a).collection
+    get_image_model().objects.create(
+        title="Alpha Untagged", file=get_test_image_file(), collection=collection
+    )
+    client = login(editor_a)
+    assert "Alpha Untagged" in client.get(reverse("wagtailimages:index")).content.decode()
+    text = client.get(reverse("wagtailimages:index"), {"tag": "alphatag"}).content.decode()
+    assert "Alpha Image" in text and "Alpha Untagged" not in text
 
 
 def tag_completions(client, term, *model):
