@@ -9,9 +9,15 @@ Who may invite or deactivate whom is decided here too (`invitable_roles`, `can_d
 so the admin views, the command and the tests share one rule: nobody grants more than they hold.
 """
 
+import copy
+
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from taggit.models import Tag
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -21,6 +27,7 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.permissions import policy_registry
 
 from .models import PartnerApprovalTask, PartnerCollection, PartnerGroup, PartnerPage, PartnerRole
 
@@ -314,3 +321,67 @@ def pages_visible_to_partner_user(pages, user):
     if not own:
         return pages.filter(pk__in=public_ids)
     return pages.filter(own | Q(pk__in=public_ids))
+
+
+def own_partner_paths(user):
+    """The tree paths of the partner pages `user` works for: their own pages lie below them."""
+    return tuple(partner_pages_of(user).values_list("path", flat=True))
+
+
+def as_shown_outside_own_partner(page, own_paths):
+    """`page` as a partner user may see it: below their own partner as it is (drafts are theirs
+    to see); elsewhere with the title it was published with, never an unpublished rename.
+
+    Wagtail's admin shows `draft_title` (`get_admin_display_title()`), and so would show another
+    partner's rename before staff approve it. The answer is a copy for display, never saved; its
+    parent is shown the same way (the chooser's search results name each page's parent)."""
+    if page is None or page.path.startswith(own_paths):
+        return page
+    shown = copy.copy(page)
+    shown.draft_title = page.title
+    shown.get_parent = lambda update=False: as_shown_outside_own_partner(page.get_parent(update), own_paths)
+    return shown
+
+
+# What a partner user may see of the tags of others' images and documents ---------------------
+
+
+def tags_on_objects_user_may_use(model, user, actions):
+    """The tags used on `model` objects (images, documents) in the collections where `user`
+    holds one of `actions` (Wagtail's collection permission policy)."""
+    objects = policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, actions)
+    return Tag.objects.filter(
+        taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
+        taggit_taggeditem_items__object_id__in=objects.values("pk"),
+    )
+
+
+def popular_tags_for_user(model, user, actions, count=10):
+    """Wagtail's `popular_tags_for_model()` counting only the objects `user` may use: the ten
+    tags the user's own images (or documents) use most, never another partner's (wagtail#7161).
+    The filter and the count share one join, so only those objects are counted."""
+    return (
+        tags_on_objects_user_may_use(model, user, actions)
+        .annotate(item_count=Count("taggit_taggeditem_items"))
+        .order_by("-item_count", "name")[:count]
+    )
+
+
+TAGGED_MEDIA_ACTIONS = ["change", "choose"]
+
+
+def tag_names_for_partner_user(user, term, limit):
+    """Tag names starting with `term` for the admin's tag field autocomplete: only those used on
+    images and documents the partner user may change or choose. (Images and documents are the
+    only tagged models here; tags of any other model are not offered to partner users.)"""
+    if not term:
+        return []
+    used = Q()
+    for model in (get_image_model(), get_document_model()):
+        used |= Q(pk__in=tags_on_objects_user_may_use(model, user, TAGGED_MEDIA_ACTIONS).values("pk"))
+    return list(
+        Tag.objects.filter(used, name__istartswith=term)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()[:limit]
+    )

@@ -6,4 +6,4 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import checks, signals  # noqa: F401  (registers the start-up checks; connects the receivers)

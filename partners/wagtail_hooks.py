@@ -1,6 +1,8 @@
 """*Partner users* in the admin menu (partners/admin_views.py), shown to staff who manage
-partners' users and to partners' managers; and the admin's page chooser cut, for partner users,
-to their own partner's pages and the public site's (wagtail#7099)."""
+partners' users and to partners' managers; the admin's page chooser cut, for partner users,
+to their own partner's pages and the public site's (wagtail#7099); and Wagtail's image and
+document listings in the version that offers partner users only their own tags
+(partners/admin_overrides.py, wagtail#7161)."""
 
 from django.contrib.auth.models import Permission
 from django.http import Http404
@@ -8,7 +10,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views
+from . import admin_overrides, admin_views
 from .access import is_partner_only_user, manageable_partners, pages_visible_to_partner_user
 from .middleware import CLOSED_TO_PARTNER_USERS
 
@@ -21,6 +23,13 @@ urlpatterns = [
         name="deactivate",
     ),
 ]
+
+
+@hooks.register("register_admin_urls", order=-1)
+def take_over_media_listings():
+    """Before wagtail.images' and wagtail.documents' own hooks (order 0), so these paths win;
+    partners/checks.py stops the start if they no longer do."""
+    return admin_overrides.urlpatterns
 
 
 @hooks.register("register_admin_urls")

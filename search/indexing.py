@@ -1,9 +1,10 @@
 """Re-indexing the credentials whose search documents copy text from other objects.
 
-A credential's search document includes its competencies' statements and codes and its
-partners' names (MicrocredentialPage.search_fields). Wagtail re-indexes only the object that
-was saved, so when a competency or a partner changes, the credentials that copy its text are
-re-indexed here: in the background (search/tasks.py), once the change is committed.
+A credential's search document includes its competencies' statements and codes, its provider's
+name and the names of the co-brands that consented (MicrocredentialPage.search_fields). Wagtail
+re-indexes only the object that was saved, so when a competency, a partner or a co-branding
+consent changes, the credentials that copy its text are re-indexed here (search/signals.py): in
+the background (search/tasks.py), once the change is committed.
 """
 
 from django.db import transaction

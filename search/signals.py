@@ -22,7 +22,7 @@ from catalog.models import (
 from catalog.signals import catalog_changed, competencies_changed
 from partners.models import PartnerPage
 
-from .indexing import reindex_credentials_certifying, reindex_credentials_of_partner
+from .indexing import enqueue_reindex, reindex_credentials_certifying, reindex_credentials_of_partner
 from .sql.catalog_cache import bump_catalog_version
 
 try:  # Django 6 has tasks built in; django_tasks sends the same signal before that.
@@ -49,6 +49,16 @@ def reindex_after_bulk_competency_change(sender, competency_ids, **kwargs):
 def reindex_after_partner_change(sender, instance, raw=False, **kwargs):
     if not raw:
         reindex_credentials_of_partner(instance)
+
+
+@receiver(post_save, sender=CoBrandingConsent)
+@receiver(post_delete, sender=CoBrandingConsent)
+def reindex_after_consent_decision(sender, instance, raw=False, **kwargs):
+    """A credential's search document holds the names of the co-brands that consented
+    (`MicrocredentialPage.consenting_cobrand_names`): approving, declining, withdrawing or a
+    staff override changes which, with no publish to re-index it."""
+    if not raw:
+        enqueue_reindex([instance.credential_id])
 
 
 # Cached search answers -------------------------------------------------------------------

@@ -7,7 +7,8 @@ def reindex_credentials_task(page_ids):
     """Re-index credentials whose indexed text comes partly from another object.
 
     A credential's search document includes its competencies' statements and its partners'
-    names; when those change, the credentials must be re-indexed too or search goes stale.
+    names (co-brands only where they consented); when those change, or a consent decision is
+    made, the credentials must be re-indexed too or search goes stale.
     """
     from catalog.models import MicrocredentialPage
 

@@ -116,7 +116,10 @@ def make_credential(
         return page
     page = publish(page)
     if cobrand_consent != "requested":
-        CoBrandingConsent.objects.filter(credential=page).update(status=cobrand_consent)
+        # Saved one by one, as a decision is: the credential is re-indexed once committed.
+        for consent in CoBrandingConsent.objects.filter(credential=page):
+            consent.status = cobrand_consent
+            consent.save(update_fields=["status"])
     return page
 
 

@@ -235,7 +235,8 @@ class MicrocredentialPage(Page):
             ],
         ),
         index.RelatedFields("provider", [index.SearchField("title")]),
-        index.RelatedFields("partner_links", [index.RelatedFields("partner", [index.SearchField("title")])]),
+        # Co-brands only where their partner consented, as on the page: not the inline rows.
+        index.SearchField("consenting_cobrand_names"),
     ]
 
     edit_handler = TabbedInterface(
@@ -278,6 +279,18 @@ class MicrocredentialPage(Page):
 
     def __str__(self):
         return self.title
+
+    def consenting_cobrand_names(self):
+        """The co-branding partners' names the search index holds: only those shown on the page
+        (approved, or overridden by staff: `with_consent`). Indexing every inline row would let
+        a search by a partner's name find credentials it never agreed to appear on. A decision
+        re-indexes the credential (search/signals.py)."""
+        from .cobranding import with_consent  # that module builds on this one
+
+        links = with_consent(self.partner_links.all())
+        if isinstance(links, models.QuerySet):
+            return list(links.order_by("sort_order").values_list("partner__title", flat=True))
+        return [link.partner.title for link in sorted(links, key=lambda link: link.sort_order or 0)]
 
     # Validation -------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from modelsearch.backends.elasticsearch9 import Elasticsearch9SearchBackend
 from wagtail.models import PageViewRestriction
 
-from catalog.models import MicrocredentialPage
+from catalog.models import CoBrandingConsent, ConsentStatus, MicrocredentialPage
 from search.catalog_search import CatalogSearch
 from search.forms import parse_search_params
 from tests.builders import make_credential, make_partner, restrict
@@ -65,8 +65,9 @@ def test_mapping_has_the_fields_we_search_and_filter_on(backend):
     competency = properties[prefix + "competency_links"]["properties"]["competency"]["properties"]
     for searched in ("full_statement", "human_coding_scheme"):  # statements and codes, boosted
         assert competency[searched]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]
-    partner = properties[prefix + "partner_links"]["properties"]["partner"]["properties"]
-    assert "title" in partner
+    # Co-brands' names come from the consents, not from the inline rows (which name them all).
+    assert properties[prefix + "consenting_cobrand_names"]["type"] == "text"
+    assert prefix + "partner_links" not in properties
     assert "title" in properties[prefix + "provider"]["properties"]
 
 
@@ -78,6 +79,19 @@ def test_document_carries_competency_statements_and_partner_names(backend, partn
     assert statements == ["Competency number 1", "Competency number 2"]
     assert document[prefix + "provider"]["title"] == "Arizona State University"
     assert document[prefix + "level_filter"] == 1 and document["live_filter"] is True
+
+
+def test_document_names_only_the_cobrands_that_consented(backend, catalog, partner, framework):
+    approved = make_partner(catalog, title="Front Range Manufacturing Alliance", kind="employer")
+    undecided = make_partner(catalog, title="Colorado Community College System", kind="college")
+    page = make_credential(
+        partner, framework[1][:1], cobrands=[approved, undecided], cobrand_consent="requested"
+    )
+    CoBrandingConsent.objects.filter(partner=approved).update(status=ConsentStatus.APPROVED)
+    document = backend.mapping_class(MicrocredentialPage).get_document(page)
+    assert document["catalog_microcredentialpage__consenting_cobrand_names"] == [
+        "Front Range Manufacturing Alliance"
+    ]
 
 
 def test_query_body_for_a_faceted_search(backend):
