@@ -24,6 +24,7 @@ from django.views.defaults import page_not_found
 from wagtail.admin.auth import permission_denied, require_admin_access
 
 from .access import is_partner_only_user
+from .admin_titles import viewing_as
 
 CLOSED_TO_PARTNER_USERS = {
     "wagtailadmin_reports:page_types_usage",
@@ -58,7 +59,8 @@ class PartnerAdminLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        with viewing_as(request.user):  # partners/admin_titles.py
+            return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

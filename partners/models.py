@@ -45,7 +45,17 @@ def catalog_model(name):
     return apps.get_model("catalog", name)
 
 
-class PartnerPage(Page):
+class PublishedTitleForOtherPartners:
+    """Page types whose admin title, to a partner user, is the published one outside their own
+    partner (partners/admin_titles.py)."""
+
+    def get_admin_display_title(self):
+        from .admin_titles import published_title_for_viewer
+
+        return published_title_for_viewer(self) or super().get_admin_display_title()
+
+
+class PartnerPage(PublishedTitleForOtherPartners, Page):
     """An institution or organisation that offers or co-brands microcredentials.
 
     Its own credentials live beneath it in the page tree, so page permissions granted on a

@@ -5,11 +5,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from partners.models import PublishedTitleForOtherPartners
+
 from .microcredentials import MicrocredentialPage
 from .pathways import PathwayPage
 
 
-class CatalogIndexPage(Page):
+class CatalogIndexPage(PublishedTitleForOtherPartners, Page):
     """The public catalog root: every live microcredential, by title, paginated.
 
     Listings here and on every public page leave out what Wagtail's `public()` does: pages with

@@ -20,6 +20,8 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from partners.models import PublishedTitleForOtherPartners
+
 from ..api import CoBrandLinksField, MoneyField, PartnerSerializer
 from ..blocks import BaseStreamBlock
 from ..forms import MicrocredentialPageForm
@@ -64,7 +66,7 @@ def visible_rows(rows, credential_field):
     return [row for row in rows if getattr(row, f"{credential_field}_id") in shown]
 
 
-class MicrocredentialPage(Page):
+class MicrocredentialPage(PublishedTitleForOtherPartners, Page):
     """A short credential a learner can enrol in, pay for and earn."""
 
     # NULL, not "", for a page without a code, because a unique column ignores NULLs.

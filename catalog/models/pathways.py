@@ -7,6 +7,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from partners.models import PublishedTitleForOtherPartners
+
 from ..blocks import BaseStreamBlock
 from ..forms import PathwayPageForm
 from .microcredentials import MicrocredentialPage, visible_rows
@@ -34,7 +36,7 @@ class PathwayTotals:
         self.credential_count = len(required) + electives_required
 
 
-class PathwayPage(Page):
+class PathwayPage(PublishedTitleForOtherPartners, Page):
     """A stack of microcredentials that together earn something bigger."""
 
     intro = models.TextField(max_length=500, help_text="Who the pathway is for and where it leads.")

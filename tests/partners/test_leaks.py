@@ -342,3 +342,25 @@ def test_the_start_up_check_finds_every_cut_view_reached():
     from partners.checks import partner_admin_overrides_check
 
     assert partner_admin_overrides_check(None) == []
+
+
+def test_an_edit_form_names_other_partners_chosen_pages_by_their_published_titles(
+    login, editor_a, staff, partner_a, partner_b, framework, renamed_pages
+):
+    """A's credential names B as a co-brand and B's live credential as a prerequisite; the
+    edit form's page chooser widgets show them as the public sees them (partners/admin_titles.py)."""
+    named = make_credential(
+        partner_a,
+        competencies=framework[1][:1],
+        cobrands=[partner_b],
+        prerequisites=[renamed_pages["b_live"]],
+        title="Alpha Capstone",
+    )
+    edit = reverse("wagtailadmin_pages:edit", args=[named.pk])
+    text = login(editor_a).get(edit).content.decode()
+    assert "Bravo Live Welding" in text and "Colorado Community College System" in text
+    assert not [rename for rename in DRAFT_RENAMES if rename in text]
+    own = login(editor_a).get(reverse("wagtailadmin_pages:edit", args=[renamed_pages["a_live"].pk]))
+    assert "Alpha Draft Rename" in own.content.decode()  # their own draft titles stay theirs
+    text = login(staff).get(edit).content.decode()
+    assert "Bravo Secret Rename" in text and "Bravo Secret Partner Rename" in text
