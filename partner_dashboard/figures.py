@@ -20,8 +20,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, DateField, Q, Sum
+from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 
 from catalog.models import MicrocredentialPage
@@ -50,6 +50,13 @@ def next_month(day):
 
 def month_end(day):
     return next_month(day) - datetime.timedelta(days=1)
+
+
+def by_month(field_name):
+    """The first day of a moment's month in the site's time zone, as a date made by the database.
+    TruncMonth alone returns datetimes that Django makes time-zone aware one row at a time: at
+    100,000 orders dashboard() took 594 ms with it, 409 ms without (docs/PERFORMANCE.md)."""
+    return Cast(TruncMonth(field_name), DateField())
 
 
 @dataclass
@@ -204,42 +211,36 @@ def dashboard(partner, start, end, credential_id=None):
         for pk, title, code, live in credentials
     }
     by_day = (end - start).days < DAILY_UP_TO_DAYS
-    period = TruncDate if by_day else TruncMonth
+    period = TruncDate if by_day else by_month
     series = {day: PeriodRow(start=day) for day in series_starts(start, end, by_day)}
     agreement_periods = periods(partner)
     start_at, end_at = day_start(start), day_start(end + datetime.timedelta(days=1))
+    # A grouped row per credential and day or month: thousands at volume, so the loop is kept
+    # to plain dictionary and attribute work.
+    days = {}
 
-    def add(row, target_fields):
-        key = _as_date(row["period"])
-        if not by_day:
-            key = month_start(key)
-        for target in (rows[row["microcredential_id"]], series[key]):
-            for name, value in target_fields.items():
-                setattr(target, name, getattr(target, name) + (row[value] or 0))
+    def targets(row):
+        key = row["period"]
+        day = days.get(key)
+        if day is None:
+            day = days[key] = _as_date(key)
+        return rows[row["microcredential_id"]], series[day]
 
     if ids:
         for row in _sales(ids, start_at, end_at, agreement_periods, period):
-            add(
-                row,
-                {
-                    "enrolments": "enrolments",
-                    "credit_conversions": "credit_conversions",
-                    "gross_cents": "gross_cents",
-                    "share_cents": "share_cents",
-                },
-            )
+            for target in targets(row):
+                target.enrolments += row["enrolments"]
+                target.credit_conversions += row["credit_conversions"]
+                target.gross_cents += row["gross_cents"] or 0
+                target.share_cents += row["share_cents"] or 0
         for row in _refunds(ids, start_at, end_at, agreement_periods, period):
-            row["share_cents"] = -(row["share_cents"] or 0)
-            add(
-                row,
-                {
-                    "refunded_lines": "refunded_lines",
-                    "refund_cents": "refund_cents",
-                    "share_cents": "share_cents",
-                },
-            )
+            for target in targets(row):
+                target.refunded_lines += row["refunded_lines"]
+                target.refund_cents += row["refund_cents"] or 0
+                target.share_cents -= row["share_cents"] or 0
         for row in _free_enrolments(ids, start_at, end_at, period):
-            add(row, {"enrolments": "enrolments"})
+            for target in targets(row):
+                target.enrolments += row["enrolments"]
         completions = Completion.objects.current().filter(
             enrolment__microcredential_id__in=ids, completed_on__gte=start, completed_on__lte=end
         )
@@ -390,14 +391,14 @@ def monthly_totals(partner, first_month, last_month):
     months = {month: MonthRow(month=month) for month in series_starts(first_month, last_month, by_day=False)}
     start_at, end_at = day_start(first_month), day_start(next_month(last_month))
     if ids:
-        for row in _sales(ids, start_at, end_at, agreement_periods, TruncMonth):
-            month = months[month_start(_as_date(row["period"]))]
+        for row in _sales(ids, start_at, end_at, agreement_periods, by_month):
+            month = months[_as_date(row["period"])]
             month.enrolments += row["enrolments"]
             month.credit_conversions += row["credit_conversions"]
             month.gross_cents += row["gross_cents"] or 0
             month.share_cents += row["share_cents"] or 0
-        for row in _refunds(ids, start_at, end_at, agreement_periods, TruncMonth):
-            month = months[month_start(_as_date(row["period"]))]
+        for row in _refunds(ids, start_at, end_at, agreement_periods, by_month):
+            month = months[_as_date(row["period"])]
             month.refunded_lines += row["refunded_lines"]
             month.refund_cents += row["refund_cents"] or 0
             month.share_cents -= row["share_cents"] or 0

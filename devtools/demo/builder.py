@@ -39,7 +39,7 @@ from issuance.models import IssuerEndpoint
 from partners.access import partner_group, sync_all_partners
 from partners.models import PartnerPage
 
-from . import content
+from . import content, revenue
 from .images import draw_badge, draw_hero, draw_logo, get_or_create_image
 
 DEMO_ISSUER_DESCRIPTION = "Reference issuer (development)"
@@ -289,6 +289,10 @@ class DemoBuilder:
         )
         self.created.append("issuer endpoint for the reference receiver")
 
+    def ensure_revenue_agreements(self):
+        """The selling partners' revenue agreements, for their dashboards (revenue.py)."""
+        self.created.extend(revenue.ensure_agreements())
+
     @transaction.atomic
     def build(self):
         home = self.ensure_home()
@@ -300,6 +304,7 @@ class DemoBuilder:
         self.ensure_featured(home, credentials)
         self.ensure_partner_access()
         self.ensure_issuer_endpoint()
+        self.ensure_revenue_agreements()
         return self.created
 
 

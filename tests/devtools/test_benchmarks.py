@@ -88,3 +88,42 @@ def test_bench_issuance_delivers_through_real_workers_and_reports_every_figure()
         p50, p95 = float(cells[3]), float(cells[4])
         assert 0 < p50 <= p95
     assert "PostgreSQL 1" in report and "machine yardstick" in report
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_partner_dashboard_refuses_sqlite_with_a_clear_error():
+    if connection.vendor == "postgresql":
+        pytest.skip("the refusal is SQLite's")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("bench_partner_dashboard", credentials=5, orders=10, requests=1, stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="bench_partner_dashboard measures PostgreSQL only"
+)
+def test_bench_partner_dashboard_seeds_the_volume_and_reports_every_page():
+    """A tiny run, end to end, so the command cannot rot (its figures: docs/PERFORMANCE.md)."""
+    out = io.StringIO()
+    call_command("bench_partner_dashboard", credentials=5, orders=200, requests=2, warmups=1, stdout=out)
+    report = out.getvalue()
+    assert "50 learners, 200 paid orders" in report and "PostgreSQL 1" in report
+    rows = [
+        line for line in report.splitlines() if line.startswith("| ") and not line.startswith("| request")
+    ]
+    labels = [row.split(" | ")[0].lstrip("| ") for row in rows]
+    assert [label.split(",")[0].split(" (")[0] for label in labels] == [
+        "dashboard",
+        "dashboard",
+        "statements list",
+        "statement",
+        "statement CSV",
+    ]
+    for row in rows:
+        cells = [cell.strip().strip("*") for cell in row.strip("|").split("|")]
+        assert cells[1].isdigit()  # the same number of queries on every request
+        p50, p95, slowest = float(cells[2]), float(cells[3]), float(cells[4])
+        assert 0 < p50 <= p95 <= slowest
+    assert "Target dashboard p95 ≤ 300 ms:" in report

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Competency
-from devtools.demo import content
+from devtools.demo import content, volume
 from devtools.demo.builder import DemoBuilder, generate_credentials
 from devtools.demo.learners import DEFAULT_LEARNERS, DEMO_LEARNER_PASSWORD, ensure_learners, learner_email
+from devtools.demo.revenue import ensure_sales_history
 from devtools.demo.search_index import indexed_on_exit
 from partners.models import PartnerPage
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
         "Build the demo catalog (partners, credentials, pathways, a CASE framework). Safe to run "
         "again: it only adds what is missing. --scale N adds N generated credentials for benchmarks; "
         f"--learners N makes demo learners 1 to N (default {DEFAULT_LEARNERS}) with paid orders, "
-        "enrolments and completions."
+        "enrolments and completions. --dashboard-volume adds Volume Test University, 500 "
+        "credentials and 100,000 orders, for the partner dashboard's benchmark."
     )
 
     def add_arguments(self, parser):
@@ -32,12 +34,44 @@ class Command(BaseCommand):
             default=DEFAULT_LEARNERS,
             help=f"Make sure demo learners 1 to N exist, with orders (default {DEFAULT_LEARNERS}).",
         )
+        parser.add_argument(
+            "--dashboard-volume",
+            action="store_true",
+            help="Also make Volume Test University with --dashboard-credentials credentials and "
+            "--dashboard-orders paid orders over 24 months (the partner dashboard's benchmark volume).",
+        )
+        parser.add_argument(
+            "--dashboard-credentials",
+            type=int,
+            default=volume.DEFAULT_CREDENTIALS,
+            help=f"Credentials of the volume partner (default {volume.DEFAULT_CREDENTIALS}).",
+        )
+        parser.add_argument(
+            "--dashboard-orders",
+            type=int,
+            default=volume.DEFAULT_ORDERS,
+            help=f"Paid orders of the volume partner (default {volume.DEFAULT_ORDERS:,}).",
+        )
 
-    def handle(self, *args, scale, admin, learners, **options):
+    def handle(
+        self,
+        *args,
+        scale,
+        admin,
+        learners,
+        dashboard_volume,
+        dashboard_credentials,
+        dashboard_orders,
+        **options,
+    ):
         if scale < 0:
             raise CommandError("--scale must be 0 or more.")
         if learners < 0:
             raise CommandError("--learners must be 0 or more.")
+        if dashboard_credentials < 5 or dashboard_orders < 1:
+            raise CommandError(
+                "--dashboard-credentials must be at least 5 and --dashboard-orders at least 1."
+            )
         builder = DemoBuilder(stdout=self.stdout)
         # Searchable as soon as the command ends, without waiting for the worker (search_index.py).
         with indexed_on_exit() as saved:
@@ -72,6 +106,51 @@ class Command(BaseCommand):
             self._scale(scale)
         if learners:
             self._learners(learners)
+        self._sales_history()
+        if dashboard_volume:
+            self._dashboard_volume(dashboard_credentials, dashboard_orders)
+
+    def _sales_history(self):
+        summary = ensure_sales_history()
+        if summary.learners:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo sales history: created {summary} in {summary.seconds:.1f}s.")
+            )
+        else:
+            self.stdout.write("Demo sales history already present.")
+
+    def _dashboard_volume(self, credentials, orders):
+        title = volume.VOLUME_PARTNER["title"]
+        self.stdout.write(f"Dashboard volume: {title}, {credentials:,} credentials, {orders:,} paid orders…")
+        started = time.monotonic()
+
+        def credential_progress(done, total):
+            self.stdout.write(f"  generated {done:>7,}/{total:,} credentials")
+
+        shown = [0.0]
+
+        def progress(done, total, seconds):
+            # One line about every five seconds, and the last.
+            if done == total or seconds - shown[0] >= 5:
+                shown[0] = seconds
+                self.stdout.write(f"  {done:>7,}/{total:,} volume learners ({seconds:.0f}s)")
+
+        summary = volume.ensure_dashboard_volume(
+            credentials, orders, credential_progress=credential_progress, progress=progress
+        )
+        if summary.credentials_added or summary.agreements_added or summary.sales.learners:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Dashboard volume: added {summary.credentials_added:,} credentials, "
+                    f"{summary.agreements_added} agreements and {summary.sales} "
+                    f"in {time.monotonic() - started:.1f}s."
+                )
+            )
+        else:
+            self.stdout.write(f"Dashboard volume already present ({time.monotonic() - started:.1f}s).")
+        self.stdout.write(
+            f"  {title}'s dashboard: /admin/partner-dashboard/{summary.partner.pk}/ (admins, its editors)"
+        )
 
     def _learners(self, count):
         def progress(done, total, seconds):
