@@ -8,3 +8,6 @@ class PartnerDashboardConfig(AppConfig):
 
     name = "partner_dashboard"
     verbose_name = "Partner dashboard"
+
+    def ready(self):
+        from . import rollups  # noqa: F401  (connects the receivers that forget stored months)

@@ -130,3 +130,39 @@ class StatementPayment(models.Model):
 
     def __str__(self):
         return f"{self.partner.title}, {self.month:%B %Y}: paid {self.amount}"
+
+
+class CredentialMonth(models.Model):
+    """One credential's sales and refunds in a month that is over, in cents: the dashboard and
+    the statements list read these instead of adding up every order line again
+    (partner_dashboard/rollups.py says when they are written and when they are forgotten)."""
+
+    credential = models.ForeignKey(
+        "catalog.MicrocredentialPage",
+        on_delete=models.CASCADE,
+        # One-way: nothing on the page needs its monthly totals.
+        related_name="+",
+    )
+    month = models.DateField()
+    enrolments = models.PositiveIntegerField(
+        default=0, help_text="Enrolment lines sold, and free enrolments."
+    )
+    credit_conversions = models.PositiveIntegerField(default=0)
+    gross_cents = models.BigIntegerField(default=0)
+    refunded_lines = models.PositiveIntegerField(default=0)
+    refund_cents = models.BigIntegerField(default=0)
+    share_cents = models.BigIntegerField(
+        default=0, help_text="The partner's share of the sales less the refunds."
+    )
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    # Figures, not content: no "Usage" entry and no reference-index task per row.
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["credential", "month"], name="one_total_per_credential_month")
+        ]
+
+    def __str__(self):
+        return f"{self.credential_id} in {self.month:%Y-%m}"

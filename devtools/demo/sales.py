@@ -46,6 +46,7 @@ from checkout.models import (
 )
 from checkout.services import initial_credit_status
 from issuance.models import Completion, CompletionSource
+from partner_dashboard import rollups
 
 from .learners import CREDENTIAL_HOST, FIRST_NAMES, LAST_NAMES, RESULTS
 
@@ -394,5 +395,8 @@ def ensure_sales(
                 write_batch(plans, email, password_hash, summary)
         if progress is not None:
             progress(numbers[-1], count, time.monotonic() - started)
+    if summary.orders:
+        # Written in bulk (no signals): the dashboards' stored months must be counted again.
+        rollups.forget([product.pk for product in products])
     summary.seconds = time.monotonic() - started
     return summary
