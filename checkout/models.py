@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -73,6 +74,10 @@ class Order(models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("refund_order", "Can refund orders")]
+        indexes = [
+            # The partner dashboard counts the current month's sales by when they were paid.
+            models.Index(fields=["paid_at"], name="order_paid_at"),
+        ]
 
     def __str__(self):
         return self.number
@@ -173,6 +178,12 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            # The partner dashboard counts the current month's refunds; few lines are refunded.
+            models.Index(
+                fields=["refunded_at"], name="orderline_refunded_at", condition=Q(refunded_at__isnull=False)
+            ),
+        ]
 
     def __str__(self):
         return self.description

@@ -36,7 +36,8 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, partner, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        credentials = MicrocredentialPage.objects.filter(provider=partner).order_by("title")
+        # Titles only: a partner may offer hundreds, and whole pages are slow to load for a list.
+        credentials = MicrocredentialPage.objects.filter(provider=partner).only("title").order_by("title")
         self.fields["credential"].queryset = credentials
         if not self.is_bound:
             self.initial = {"start": self.default_start(), "end": today}

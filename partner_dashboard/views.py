@@ -101,9 +101,12 @@ class DashboardView(PartnerMixin, WagtailAdminTemplateMixin, TemplateView):
             }
         query = self.request.GET.copy()
         query.pop("page", None)
+        form = kwargs["form"]
         return super().get_context_data(
             partner=self.partner,
             chart=chart,
+            credential_choices=form.fields["credential"].queryset.values_list("pk", "title"),
+            selected_credential=str(form["credential"].value() or ""),
             query=query.urlencode(),
             agreements=list(reversed(result.agreement_periods)) if result else [],
             **kwargs,
