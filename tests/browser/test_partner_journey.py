@@ -11,11 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from playwright.sync_api import expect
+from wagtail.models import GroupPagePermission, Page
 
 from catalog.models import MicrocredentialPage
 from partner_dashboard.models import RevenueAgreement
+from partners.access import approvers_group
 from partners.invitations import create_invitation
 from tests.builders import make_credential, make_learner, make_sale, refund_lines
 from tests.partners.conftest import make_staff
@@ -43,6 +46,22 @@ def at(day, days_in, hour):
     return timezone.make_aware(
         datetime.datetime.combine(day + datetime.timedelta(days=days_in), datetime.time(hour))
     )
+
+
+def moderators_as_wagtail_made_them():
+    """Wagtail's migrations let its Moderators group into the admin and have it add, change and
+    publish every page. A live-server test earlier in the run may have flushed those rows, and
+    partners then made a bare Moderators group for their approvals: put the rows back."""
+    group = approvers_group()
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=Page.get_first_root_node(),
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
 
 
 def sign_in_to_admin(page, base_url, email, password):
@@ -139,6 +158,7 @@ def test_partner_editor_change_is_approved_and_the_dashboard_adds_up(
     # net; share 285.00 − 15.00 = $270.00; five lines (four sales, one refund). The twelve
     # months add the earlier sale: $500.00 gross, $475.00 net, $285.00 share; four enrolments,
     # one credit conversion.
+    moderators_as_wagtail_made_them()
     staff = make_staff("marketing@university.example.edu")
     # As `manage.py partners invite` does it: no inviter; the link the command prints.
     _, link = create_invitation(EDITOR_EMAIL, partner, "editor", site_url=live_server.url)
