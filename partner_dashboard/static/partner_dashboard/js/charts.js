@@ -47,7 +47,11 @@
         maintainAspectRatio: false,
         animation: false,
         scales: { y: { beginAtZero: true, ticks: { callback: money } } },
-        plugins: { tooltip: { callbacks: { label: (item) => item.dataset.label + ": " + money(item.raw) } } },
+        plugins: {
+          // A line sample in the legend, dashed like its line, rather than a box drawn dashed.
+          legend: { labels: { usePointStyle: true, pointStyle: "line" } },
+          tooltip: { callbacks: { label: (item) => item.dataset.label + ": " + money(item.raw) } },
+        },
       },
     });
   }
