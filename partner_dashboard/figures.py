@@ -31,7 +31,7 @@ from issuance.reports import counts_by_subject
 from . import rollups
 from .agreements import cents, day_start, periods, share_basis_points, share_cents
 from .models import StatementPayment
-from .queries import as_date, by_month, free_enrolments, refunds, sales
+from .queries import as_date, by_month, free_enrolments, of_credentials, refunds, sales
 
 # Ranges up to this many days are charted by day, longer ones by month.
 DAILY_UP_TO_DAYS = 62
@@ -146,6 +146,7 @@ def dashboard(partner, start, end, credential_id=None):
     if credential_id is not None:
         credentials = [row for row in credentials if row[0] == credential_id]
     ids = [row[0] for row in credentials]
+    selection = partner if credential_id is None else ids  # queries.of_credentials()
     rows = {
         pk: CredentialRow(credential_id=pk, title=title, code=code, live=live)
         for pk, title, code, live in credentials
@@ -180,22 +181,22 @@ def dashboard(partner, start, end, credential_id=None):
                 target.refunded_lines += refunded_lines
                 target.refund_cents += refunded
                 target.share_cents += share
-        for row in sales(ids, window, agreement_periods, period):
+        for row in sales(selection, window, agreement_periods, period):
             for target in targets(row):
                 target.enrolments += row["enrolments"]
                 target.credit_conversions += row["credit_conversions"]
                 target.gross_cents += row["gross_cents"] or 0
                 target.share_cents += row["share_cents"] or 0
-        for row in refunds(ids, window, agreement_periods, period):
+        for row in refunds(selection, window, agreement_periods, period):
             for target in targets(row):
                 target.refunded_lines += row["refunded_lines"]
                 target.refund_cents += row["refund_cents"] or 0
                 target.share_cents -= row["share_cents"] or 0
-        for row in free_enrolments(ids, window, period):
+        for row in free_enrolments(selection, window, period):
             for target in targets(row):
                 target.enrolments += row["enrolments"]
         completions = Completion.objects.current().filter(
-            enrolment__microcredential_id__in=ids, completed_on__gte=start, completed_on__lte=end
+            of_credentials(selection, "enrolment__"), completed_on__gte=start, completed_on__lte=end
         )
         for (credential, _pathway), counts in counts_by_subject(completions).items():
             for name in ("completions", "issued", "claimed", "shared"):
@@ -356,13 +357,13 @@ def monthly_totals(partner, first_month, last_month):
             row.refunded_lines += refunded_lines
             row.refund_cents += refunded
             row.share_cents += share
-        for row in sales(ids, window, agreement_periods, by_month):
+        for row in sales(partner, window, agreement_periods, by_month):
             month = months[as_date(row["period"])]
             month.enrolments += row["enrolments"]
             month.credit_conversions += row["credit_conversions"]
             month.gross_cents += row["gross_cents"] or 0
             month.share_cents += row["share_cents"] or 0
-        for row in refunds(ids, window, agreement_periods, by_month):
+        for row in refunds(partner, window, agreement_periods, by_month):
             month = months[as_date(row["period"])]
             month.refunded_lines += row["refunded_lines"]
             month.refund_cents += row["refund_cents"] or 0
