@@ -170,11 +170,11 @@ def dashboard(partner, start, end, credential_id=None):
         return rows[row["microcredential_id"]], series[day]
 
     if ids:
-        for (credential, month), figures in rollups.month_totals(
-            ids, stored_months, agreement_periods
-        ).items():
-            enrolments, credit_conversions, gross, refunded_lines, refunded, share = figures
-            for target in (rows[credential], series[month]):
+        # The stored months, added up by the database per credential and per month.
+        for by, targets_of in (("credential_id", rows), ("month", series)):
+            for key, figures in rollups.stored_totals(ids, stored_months, agreement_periods, by).items():
+                target = targets_of[key]
+                enrolments, credit_conversions, gross, refunded_lines, refunded, share = figures
                 target.enrolments += enrolments
                 target.credit_conversions += credit_conversions
                 target.gross_cents += gross
@@ -346,9 +346,7 @@ def monthly_totals(partner, first_month, last_month):
     stored_months = rollups.whole_months_over(first_month, month_end(last_month))
     window = rollups.live_window(first_month, month_end(last_month), stored_months)
     if ids:
-        for (_credential, month), figures in rollups.month_totals(
-            ids, stored_months, agreement_periods
-        ).items():
+        for month, figures in rollups.stored_totals(ids, stored_months, agreement_periods, "month").items():
             enrolments, credit_conversions, gross, refunded_lines, refunded, share = figures
             row = months[month]
             row.enrolments += enrolments

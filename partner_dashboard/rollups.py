@@ -20,6 +20,7 @@ counting everything live, and that each kind of change is counted again.
 
 import datetime
 
+from django.db.models import Sum
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -67,36 +68,45 @@ def live_window(start, end, months):
     return window
 
 
-def month_totals(credential_ids, months, agreement_periods):
-    """{(credential id, month): figures tuple (FIELDS)} for months that are over, counting and
-    storing those not stored yet."""
+def ensure_stored(credential_ids, months, agreement_periods):
+    """Count and store the months of these credentials not stored yet. One query when all are
+    (the usual case), a few more the first time a month is needed."""
     if not credential_ids or not months:
-        return {}
-    stored = {
-        (credential, month): figures
-        for credential, month, *figures in CredentialMonth.objects.filter(
-            credential_id__in=credential_ids, month__in=months
-        ).values_list("credential_id", "month", *FIELDS)
-    }
+        return
+    rows = CredentialMonth.objects.filter(credential_id__in=credential_ids, month__in=months)
+    if rows.count() == len(credential_ids) * len(months):
+        return
+    stored = set(rows.values_list("credential_id", "month"))
     missing = sorted(
         {month for month in months for credential in credential_ids if (credential, month) not in stored}
     )
-    if missing:
-        counted = count(credential_ids, missing, agreement_periods)
-        CredentialMonth.objects.bulk_create(
-            [
-                CredentialMonth(
-                    credential_id=credential, month=month, **dict(zip(FIELDS, figures, strict=True))
-                )
-                for (credential, month), figures in counted.items()
-                if (credential, month) not in stored
-            ],
-            ignore_conflicts=True,  # another request stored the same month meanwhile: same figures
-            batch_size=1000,
-        )
-        for key, figures in counted.items():
-            stored.setdefault(key, figures)
-    return stored
+    counted = count(credential_ids, missing, agreement_periods)
+    CredentialMonth.objects.bulk_create(
+        [
+            CredentialMonth(credential_id=credential, month=month, **dict(zip(FIELDS, figures, strict=True)))
+            for (credential, month), figures in counted.items()
+            if (credential, month) not in stored
+        ],
+        ignore_conflicts=True,  # another request stored the same month meanwhile: same figures
+        batch_size=1000,
+    )
+
+
+def stored_totals(credential_ids, months, agreement_periods, by):
+    """The stored figures (FIELDS) of these credentials in these months that are over, added up
+    by the database per credential (`by="credential_id"`) or per month (`by="month"`):
+    {key: figures tuple}. Stores what is missing first."""
+    if not credential_ids or not months:
+        return {}
+    ensure_stored(credential_ids, months, agreement_periods)
+    rows = (
+        CredentialMonth.objects.filter(credential_id__in=credential_ids, month__in=months)
+        .values(by)
+        .annotate(**{f"total_{name}": Sum(name) for name in FIELDS})
+        .order_by()
+        .values_list(by, *(f"total_{name}" for name in FIELDS))
+    )
+    return {key: tuple(value or 0 for value in figures) for key, *figures in rows}
 
 
 def count(credential_ids, months, agreement_periods):
