@@ -42,6 +42,18 @@ def day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def month_start(day):
+    return day.replace(day=1)
+
+
+def next_month(day):
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def month_end(day):
+    return next_month(day) - datetime.timedelta(days=1)
+
+
 def periods(partner):
     """The partner's agreements as periods, oldest first (two queries)."""
     agreements = list(

@@ -29,7 +29,16 @@ from issuance.models import Completion
 from issuance.reports import counts_by_subject
 
 from . import rollups
-from .agreements import cents, day_start, periods, share_basis_points, share_cents
+from .agreements import (
+    cents,
+    day_start,
+    month_end,
+    month_start,
+    next_month,
+    periods,
+    share_basis_points,
+    share_cents,
+)
 from .models import StatementPayment
 from .queries import as_date, by_month, free_enrolments, of_credentials, refunds, sales
 
@@ -39,18 +48,6 @@ DAILY_UP_TO_DAYS = 62
 
 def dollars(amount_cents):
     return (Decimal(amount_cents or 0) / 100).quantize(Decimal("0.01"))
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def next_month(day):
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def month_end(day):
-    return next_month(day) - datetime.timedelta(days=1)
 
 
 @dataclass
@@ -294,9 +291,8 @@ def statement(partner, month):
     first, and its totals (the sums of those lines, to the cent)."""
     month = month_start(month)
     start_at, end_at = day_start(month), day_start(next_month(month))
-    ids = [row[0] for row in partner_credentials(partner)]
     agreement_periods = periods(partner)
-    lines = OrderLine.objects.filter(microcredential_id__in=ids)
+    lines = OrderLine.objects.filter(of_credentials(partner))
     sales = _statement_lines(
         lines.filter(order__paid_at__gte=start_at, order__paid_at__lt=end_at),
         agreement_periods,
@@ -373,11 +369,8 @@ def monthly_totals(partner, first_month, last_month):
 
 def first_activity_month(partner):
     """The first month with a sale or free enrolment of the partner's credentials, or None."""
-    ids = [row[0] for row in partner_credentials(partner)]
-    if not ids:
-        return None
     first_sale = (
-        OrderLine.objects.filter(microcredential_id__in=ids, order__paid_at__isnull=False)
+        OrderLine.objects.filter(of_credentials(partner), order__paid_at__isnull=False)
         .order_by("order__paid_at")
         .values_list("order__paid_at", flat=True)
         .first()

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from checkout.models import Enrolment, Order, OrderLine
 
-from .agreements import day_start
+from .agreements import day_start, first_open_day, month_end, next_month
 from .models import AgreementOverride, CredentialMonth, RevenueAgreement
 from .queries import as_date, by_month, free_enrolments, refunds, sales
 
@@ -35,19 +35,11 @@ from .queries import as_date, by_month, free_enrolments, refunds, sales
 FIELDS = ("enrolments", "credit_conversions", "gross_cents", "refunded_lines", "refund_cents", "share_cents")
 
 
-def next_month(day):
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def first_open_month(today=None):
-    return (today or timezone.localdate()).replace(day=1)
-
-
 def whole_months_over(start, end, today=None):
     """The months wholly inside [start, end] (dates, both included) that are over."""
     months = []
     month = start if start.day == 1 else next_month(start)
-    while next_month(month) - datetime.timedelta(days=1) <= end and month < first_open_month(today):
+    while month_end(month) <= end and month < first_open_day(today):
         months.append(month)
         month = next_month(month)
     return months
@@ -133,7 +125,7 @@ def count(credential_ids, months, agreement_periods):
 
 
 def _month_over(moment):
-    return moment is not None and timezone.localtime(moment).date() < first_open_month()
+    return moment is not None and timezone.localtime(moment).date() < first_open_day()
 
 
 def forget(credential_ids=None, moments=()):

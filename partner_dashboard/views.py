@@ -18,6 +18,7 @@ from spreadsheets.cells import csv_writer
 
 from . import figures
 from .access import can_mark_paid, dashboard_partners, sees_every_partner
+from .agreements import first_open_day
 from .forms import DashboardFilterForm, MarkPaidForm
 from .payments import PaymentRefused, mark_paid
 
@@ -113,17 +114,13 @@ class DashboardView(PartnerMixin, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-def this_month():
-    return timezone.localdate().replace(day=1)
-
-
 def month_from_url(year, month):
     """The month a statement URL names: a real month, not in the future, else 404."""
     try:
         first_day = datetime.date(year, month, 1)
     except ValueError:
         raise Http404 from None
-    if first_day > this_month() or first_day.year < 2000:
+    if first_day > first_open_day() or first_day.year < 2000:
         raise Http404
     return first_day
 
@@ -141,7 +138,7 @@ class StatementsView(PartnerMixin, WagtailAdminTemplateMixin, TemplateView):
         return [*self.partner_breadcrumbs(), {"url": "", "label": "Statements"}]
 
     def get_context_data(self, **kwargs):
-        last = this_month()
+        last = first_open_day()
         first = figures.first_activity_month(self.partner) or last
         months = figures.monthly_totals(self.partner, min(first, last), last)
         rows = sorted(months.values(), key=lambda row: row.month, reverse=True)
@@ -175,7 +172,7 @@ class StatementView(PartnerMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, form=None, **kwargs):
         result = figures.statement(self.partner, self.month)
         payment = self.partner.statement_payments.filter(month=self.month).select_related("paid_by").first()
-        month_over = self.month < this_month()
+        month_over = self.month < first_open_day()
         may_mark_paid = can_mark_paid(self.request.user) and month_over and payment is None
         return super().get_context_data(
             partner=self.partner,
